@@ -1,0 +1,50 @@
+"""Base class for the shop's actions.
+
+Actions do blocking work (encoding, FAISS, SQL), so each runs in a worker
+thread and the action server's event loop stays free for other customers.
+Any unexpected error becomes a polite reply instead of a failed turn.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from abc import ABC, abstractmethod
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.runtime import Runtime, get_runtime
+
+logger = logging.getLogger(__name__)
+
+SORRY = ("Sorry, something went wrong on my side and I couldn't finish that. "
+         "Your cart and preferences are safe - please try again in a moment.")
+
+
+class ShopAction(Action, ABC):
+    NAME = ""
+
+    def name(self) -> Text:
+        return self.NAME
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        return await asyncio.to_thread(self._safe_handle, dispatcher, tracker, domain)
+
+    def _safe_handle(self, dispatcher, tracker, domain):
+        try:
+            return self.handle(get_runtime(), dispatcher, tracker, domain) or []
+        except Exception:
+            logger.exception("action %s failed for %s", self.NAME, tracker.sender_id)
+            dispatcher.utter_message(text=SORRY)
+            return []
+
+    @abstractmethod
+    def handle(self, runtime: Runtime, dispatcher: CollectingDispatcher, tracker: Tracker,
+               domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        """Do the work; return the events for Rasa."""
+
+
+def intent_of(tracker: Tracker) -> str:
+    return (tracker.latest_message.get("intent") or {}).get("name") or ""

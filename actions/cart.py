@@ -1,0 +1,206 @@
+"""Cart: add, remove, show, services on items, and the checkout link."""
+from __future__ import annotations
+
+import re
+from typing import List, Optional, Tuple
+from urllib.parse import urlencode
+
+from embeddings.catalog import Product
+from actions import messages, state as slots
+from actions.base import ShopAction
+from actions.offers import offer_for
+from actions.recommender import taste_from_profile
+from actions.references import resolve
+
+
+def cart_lines(runtime, profile) -> List[Tuple[Product, int, List[str]]]:
+    lines = []
+    for line in (profile.cart if profile else []):
+        product = runtime.product(line.product_id)
+        if product is not None:   # a product dropped from the catalog leaves the cart quietly
+            lines.append((product, line.quantity, line.services))
+    return lines
+
+
+def cart_total(runtime, lines) -> float:
+    total = 0.0
+    for product, quantity, services in lines:
+        total += product.price * quantity
+        for service_id in services:
+            service = runtime.services.by_id.get(service_id)
+            if service is not None and service.billing == "one_off":
+                total += service.price_for(product)
+    return round(total, 2)
+
+
+def cart_summary(runtime, lines) -> str:
+    if not lines:
+        return "Your cart is empty."
+    text = ["Your cart:"]
+    for number, (product, quantity, services) in enumerate(lines, start=1):
+        row = f"{number}. {product.title} x{quantity} - {messages.money(product.price * quantity, product.currency)}"
+        names = [runtime.services.by_id[s].title for s in services if s in runtime.services.by_id]
+        if names:
+            row += " + " + ", ".join(names)
+        text.append(row)
+    currency = lines[0][0].currency
+    text.append(f"Total: {messages.money(cart_total(runtime, lines), currency)}")
+    return "\n".join(text)
+
+
+def cart_payload(runtime, lines):
+    items = [(p, f"In your cart (x{q})") for p, q, _ in lines]
+    return messages.products_payload(items, runtime.settings.shop_base_url)
+
+
+class ActionAddToCart(ShopAction):
+    NAME = "action_add_to_cart"
+
+    def handle(self, runtime, dispatcher, tracker, domain):
+        parsed = runtime.parser.parse(slots.latest_text(tracker))
+        resolved = resolve(runtime, parsed, slots.shown(tracker), slots.focus(tracker),
+                           product_id=slots.entity(tracker, "product_id"))
+        product = resolved.first
+        if product is None:
+            dispatcher.utter_message(text=resolved.problem)
+            return []
+        if not product.in_stock:
+            dispatcher.utter_message(text=f"Sorry, the {product.title} is out of stock right now, "
+                                          "so I can't add it. Want me to find something similar?")
+            return [slots.set_focus(product.id)]
+        customer = slots.customer_id(tracker)
+        quantity = runtime.store.add_to_cart(customer, product.id, parsed.quantity)
+        profile = runtime.store.get(customer)
+        lines = cart_lines(runtime, profile)
+        dispatcher.utter_message(
+            text=f"Added the {product.title} to your cart (quantity {quantity}).\n" + cart_summary(runtime, lines),
+            buttons=[messages.payload_button("Checkout", "checkout"),
+                     messages.payload_button("Keep shopping", "show_more")],
+        )
+        taste = taste_from_profile(profile)
+        exclude = [p.id for p, _, _ in lines]
+        return [slots.set_focus(product.id)] + offer_for(runtime, dispatcher, product, taste,
+                                                          slots.offered(tracker), exclude)
+
+
+class ActionRemoveFromCart(ShopAction):
+    NAME = "action_remove_from_cart"
+
+    def handle(self, runtime, dispatcher, tracker, domain):
+        customer = slots.customer_id(tracker)
+        lines = cart_lines(runtime, runtime.store.get(customer))
+        if not lines:
+            dispatcher.utter_message(text="Your cart is already empty.")
+            return []
+        target = self._which(runtime, tracker, lines)
+        if target is None:
+            dispatcher.utter_message(text="Which item should I remove?\n" + cart_summary(runtime, lines))
+            return []
+        runtime.store.remove_from_cart(customer, target.id)
+        remaining = cart_lines(runtime, runtime.store.get(customer))
+        dispatcher.utter_message(text=f"Removed the {target.title}.\n" + cart_summary(runtime, remaining))
+        return []
+
+    @staticmethod
+    def _which(runtime, tracker, lines) -> Optional[Product]:
+        explicit = runtime.product(slots.entity(tracker, "product_id"))
+        if explicit is not None:
+            return explicit
+        text = slots.latest_text(tracker).lower()
+        parsed = runtime.parser.parse(text)
+        in_cart = [p for p, _, _ in lines]
+        if parsed.category:
+            matches = [p for p in in_cart if p.category == parsed.category]
+            if len(matches) == 1:
+                return matches[0]
+        brands = [p for p in in_cart if p.brand.lower() in text]
+        if len(brands) == 1:
+            return brands[0]
+        if re.search(r"\b(cart|basket)\b", text) and parsed.references:
+            position = parsed.references[0]
+            index = len(in_cart) - 1 if position == -1 else position - 1
+            if 0 <= index < len(in_cart):
+                return in_cart[index]
+        if parsed.references:
+            resolved = resolve(runtime, parsed, slots.shown(tracker), None)
+            if resolved.first is not None and resolved.first in in_cart:
+                return resolved.first
+        focus = runtime.product(slots.focus(tracker))
+        if focus in in_cart and not parsed.references:
+            return focus
+        if len(in_cart) == 1:
+            return in_cart[0]
+        return None
+
+
+class ActionShowCart(ShopAction):
+    NAME = "action_show_cart"
+
+    def handle(self, runtime, dispatcher, tracker, domain):
+        lines = cart_lines(runtime, runtime.store.get(slots.customer_id(tracker)))
+        if not lines:
+            dispatcher.utter_message(text="Your cart is empty. Tell me what you're looking for and I'll find it.")
+            return []
+        dispatcher.utter_message(text=cart_summary(runtime, lines), json_message=cart_payload(runtime, lines),
+                                 buttons=[messages.payload_button("Checkout", "checkout")])
+        return []
+
+
+class ActionAddService(ShopAction):
+    NAME = "action_add_service"
+
+    def handle(self, runtime, dispatcher, tracker, domain):
+        customer = slots.customer_id(tracker)
+        service = runtime.services.by_id.get(slots.entity(tracker, "service_id") or "")
+        product = runtime.product(slots.entity(tracker, "product_id")) or runtime.product(slots.focus(tracker))
+        if service is None:
+            service = self._by_words(runtime, slots.latest_text(tracker), product)
+        if product is None or service is None:
+            dispatcher.utter_message(text="Which service would you like, and for which product? "
+                                          "Pick one from the list I showed you.")
+            return []
+        if not service.applies_to(product):
+            dispatcher.utter_message(text=f"{service.title} isn't available for the {product.title}.")
+            return []
+        if not runtime.store.add_service(customer, product.id, service.id):
+            runtime.store.add_to_cart(customer, product.id, 1)
+            runtime.store.add_service(customer, product.id, service.id)
+        price = messages.service_price_label(service, service.price_for(product))
+        lines = cart_lines(runtime, runtime.store.get(customer))
+        dispatcher.utter_message(text=f"Added {service.title} ({price}) for the {product.title}.\n"
+                                      + cart_summary(runtime, lines))
+        return [slots.set_focus(product.id)]
+
+    @staticmethod
+    def _by_words(runtime, text: str, product):
+        words = set(re.findall(r"[a-z]{4,}", text.lower()))
+        best, best_overlap = None, 0
+        for service in runtime.services.services:
+            if product is not None and not service.applies_to(product):
+                continue
+            overlap = len(words & set(re.findall(r"[a-z]{4,}", (service.title + " " + service.kind).lower())))
+            if overlap > best_overlap:
+                best, best_overlap = service, overlap
+        return best
+
+
+class ActionCheckout(ShopAction):
+    NAME = "action_checkout"
+
+    def handle(self, runtime, dispatcher, tracker, domain):
+        lines = cart_lines(runtime, runtime.store.get(slots.customer_id(tracker)))
+        if not lines:
+            dispatcher.utter_message(text="Your cart is empty, so there's nothing to check out yet.")
+            return []
+        items = ",".join(f"{p.id}:{q}" for p, q, _ in lines)
+        services = ",".join(f"{s}:{p.id}" for p, _, chosen in lines for s in chosen)
+        query = {"items": items}
+        if services:
+            query["services"] = services
+        link = f"{runtime.settings.checkout_url}?{urlencode(query)}"
+        dispatcher.utter_message(
+            text=cart_summary(runtime, lines) + f"\nReady when you are - check out here: {link}",
+            json_message={"type": "checkout", "url": link, "total": cart_total(runtime, lines),
+                          "currency": lines[0][0].currency},
+        )
+        return []

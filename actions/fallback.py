@@ -1,0 +1,34 @@
+"""Messages the assistant could not place, and requests outside its job."""
+from __future__ import annotations
+
+from actions import state as slots
+from actions.base import ShopAction
+
+CAPABILITIES = ("I can find products for you (try \"noise cancelling headphones under 200\"), refine them "
+                "(\"cheaper\", \"in blue\", \"not that brand\"), answer questions about them, compare two, "
+                "manage your cart and checkout, suggest services like delivery, assembly or protection plans, "
+                "and tell you - or forget - what I know about you.")
+
+
+class ActionFallback(ShopAction):
+    """Low-confidence messages: never products, always a way forward."""
+    NAME = "action_fallback"
+
+    def handle(self, runtime, dispatcher, tracker, domain):
+        text = slots.latest_text(tracker).strip()
+        if not text and not (tracker.latest_message.get("text") or "").strip():
+            dispatcher.utter_message(text="I didn't get any text there. What are you looking for today?")
+        elif text and not any(ch.isalpha() for ch in text):
+            dispatcher.utter_message(text="I can only read words, I'm afraid - tell me what you're looking for, "
+                                          "like \"a tent for 4 people\".")
+        else:
+            dispatcher.utter_message(text="Sorry, I didn't quite get that. " + CAPABILITIES)
+        return []
+
+
+class ActionPing(ShopAction):
+    """Used by the launcher to wait until the index and model are loaded."""
+    NAME = "action_ping"
+
+    def handle(self, runtime, dispatcher, tracker, domain):
+        return []

@@ -1,0 +1,52 @@
+"""Liking or disliking a shown product: remembered for ranking and filtering."""
+from __future__ import annotations
+
+from rasa_sdk.events import SlotSet
+
+from actions import state as slots
+from actions.base import ShopAction
+from actions.offers import offer_for
+from actions.recommender import taste_from_profile
+from actions.references import resolve
+
+
+def _target(runtime, tracker):
+    parsed = runtime.parser.parse(slots.latest_text(tracker))
+    return resolve(runtime, parsed, slots.shown(tracker), slots.focus(tracker),
+                   product_id=slots.entity(tracker, "product_id"))
+
+
+class ActionLikeProduct(ShopAction):
+    NAME = "action_like_product"
+
+    def handle(self, runtime, dispatcher, tracker, domain):
+        resolved = _target(runtime, tracker)
+        product = resolved.first
+        if product is None:
+            dispatcher.utter_message(text=resolved.problem)
+            return []
+        customer = slots.customer_id(tracker)
+        runtime.store.set_feedback(customer, product.id, +1, product.brand)
+        dispatcher.utter_message(text=f"Great choice - I'll remember you like the {product.title} "
+                                      f"and keep {product.brand} in mind.")
+        taste = taste_from_profile(runtime.store.get(customer))
+        return [slots.set_focus(product.id)] + offer_for(runtime, dispatcher, product, taste,
+                                                          slots.offered(tracker), slots.shown(tracker))
+
+
+class ActionDislikeProduct(ShopAction):
+    NAME = "action_dislike_product"
+
+    def handle(self, runtime, dispatcher, tracker, domain):
+        resolved = _target(runtime, tracker)
+        product = resolved.first
+        if product is None:
+            dispatcher.utter_message(text=resolved.problem)
+            return []
+        runtime.store.set_feedback(slots.customer_id(tracker), product.id, -1, product.brand)
+        dispatcher.utter_message(text=f"Noted - I won't show you the {product.title} again unless you ask for it. "
+                                      "Say \"show more\" for other options.")
+        # The list on screen keeps its numbering: "the second one" still means
+        # the second card the customer sees.
+        focus = slots.focus(tracker)
+        return [SlotSet(slots.FOCUS, None if focus == product.id else focus)]

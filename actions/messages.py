@@ -1,0 +1,81 @@
+"""The message contract shared by every channel, the widget and the console.
+
+Products:  {"type": "products", "products": [{"id", "title", "price", "currency",
+            "category", "brand", "url", "image", "reason"}]}
+Services:  {"type": "services", "for_product": id, "services": [{"id", "title",
+            "price", "currency"}]}
+Each payload is sent together with a plain-text version of the same content.
+"""
+from __future__ import annotations
+
+import json
+from typing import Dict, List, Optional, Sequence, Tuple
+from urllib.parse import urljoin
+
+from embeddings.catalog import Product
+from embeddings.services import Service
+
+CURRENCY_SYMBOLS = {"EUR": "€", "GBP": "£", "USD": "$"}
+
+
+def money(amount: Optional[float], currency: str = "EUR") -> str:
+    if amount is None:
+        return ""
+    symbol = CURRENCY_SYMBOLS.get(currency)
+    text = f"{amount:,.2f}".replace(".00", "") if float(amount).is_integer() else f"{amount:,.2f}"
+    return f"{symbol}{text}" if symbol else f"{text} {currency}"
+
+
+def absolute(url: str, base_url: str) -> str:
+    return urljoin(base_url.rstrip("/") + "/", url.lstrip("/")) if url and "://" not in url else url
+
+
+def product_card(product: Product, reason: str, base_url: str) -> Dict[str, object]:
+    return {
+        "id": product.id, "title": product.title, "price": product.price, "currency": product.currency,
+        "category": product.category, "brand": product.brand, "url": absolute(product.url, base_url),
+        "image": absolute(product.image_url, base_url), "reason": reason,
+    }
+
+
+def products_payload(items: Sequence[Tuple[Product, str]], base_url: str) -> Dict[str, object]:
+    return {"type": "products", "products": [product_card(p, r, base_url) for p, r in items]}
+
+
+def products_text(items: Sequence[Tuple[Product, str]], intro: str = "", numbered: bool = True) -> str:
+    lines = [intro] if intro else []
+    for number, (product, reason) in enumerate(items, start=1):
+        mark = f"{number}." if numbered else "-"
+        line = f"{mark} {product.title} ({product.brand}) - {money(product.price, product.currency)}"
+        if reason:
+            line += f" - {reason}"
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def service_price_label(service: Service, price: float) -> str:
+    if price == 0:
+        return "free"
+    return money(price, service.currency) + ("/month" if service.billing == "monthly" else "")
+
+
+def services_payload(product: Product, services: Sequence[Service]) -> Dict[str, object]:
+    return {
+        "type": "services", "for_product": product.id,
+        "services": [{"id": s.id, "title": s.title, "price": s.price_for(product), "currency": s.currency}
+                     for s in services],
+    }
+
+
+def services_text(product: Product, services: Sequence[Service]) -> str:
+    lines = [f"Services for the {product.title}:"]
+    for service in services:
+        lines.append(f"- {service.title}: {service_price_label(service, service.price_for(product))}")
+    return "\n".join(lines)
+
+
+def payload_button(title: str, intent: str, entities: Optional[Dict[str, object]] = None) -> Dict[str, str]:
+    """A quick reply whose payload Rasa parses without the classifier."""
+    payload = f"/{intent}" + (json.dumps(entities, separators=(",", ":")) if entities else "")
+    return {"title": title, "payload": payload}
+

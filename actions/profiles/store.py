@@ -1,0 +1,245 @@
+"""Profile store: one place that reads and writes customer data.
+
+Actions never touch SQL themselves; they go through this class, so the same
+code runs on SQLite (embedded default) and PostgreSQL (scale-out profile).
+"""
+from __future__ import annotations
+
+import json
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Callable, Dict, Iterator, List, Optional
+
+from sqlalchemy import create_engine, delete, event, func, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from actions.profiles.models import (Base, CartItem, Customer, Erasure, Feedback,
+                                     HandoffRequest, Purchase, utcnow)
+
+MAX_QUANTITY = 99
+
+
+@dataclass
+class CartLine:
+    product_id: str
+    quantity: int
+    services: List[str]
+
+
+@dataclass
+class Profile:
+    customer_id: str
+    created_at: datetime
+    last_seen_at: datetime
+    sessions: int
+    preferences: Dict[str, Any]
+    liked: List[str] = field(default_factory=list)
+    disliked: List[str] = field(default_factory=list)
+    liked_brands: List[str] = field(default_factory=list)
+    cart: List[CartLine] = field(default_factory=list)
+    purchases: List[Dict[str, Any]] = field(default_factory=list)
+    offers_opt_out: bool = False
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.preferences or self.liked or self.disliked or self.cart or self.purchases)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")   # readers never block the writer
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 5})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+
+
+class ProfileStore:
+    def __init__(self, url: str) -> None:
+        if url.startswith("sqlite:///"):
+            from pathlib import Path
+            Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+        self.url = url
+        self.engine = make_engine(url)
+        Base.metadata.create_all(self.engine)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @contextmanager
+    def _session(self) -> Iterator[Session]:
+        session = self._sessions()
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    def _customer(self, session: Session, customer_id: str, lock: bool = False) -> Customer:
+        query = select(Customer).where(Customer.id == customer_id)
+        if lock:
+            query = query.with_for_update()
+        customer = session.scalars(query).first()
+        if customer is None:
+            customer = Customer(id=customer_id, preferences="{}", sessions=0)
+            session.add(customer)
+            session.flush()
+        return customer
+
+    # -- reading -----------------------------------------------------------
+    def get(self, customer_id: str) -> Optional[Profile]:
+        with self._session() as session:
+            customer = session.get(Customer, customer_id)
+            if customer is None:
+                return None
+            feedback = session.scalars(
+                select(Feedback).where(Feedback.customer_id == customer_id).order_by(Feedback.created_at, Feedback.id)
+            ).all()
+            cart = session.scalars(
+                select(CartItem).where(CartItem.customer_id == customer_id).order_by(CartItem.added_at, CartItem.id)
+            ).all()
+            purchases = session.scalars(
+                select(Purchase).where(Purchase.customer_id == customer_id).order_by(Purchase.purchased_at)
+            ).all()
+            liked_brands: List[str] = []
+            for f in feedback:
+                if f.sentiment > 0 and f.brand and f.brand not in liked_brands:
+                    liked_brands.append(f.brand)
+            return Profile(
+                customer_id=customer.id, created_at=customer.created_at, last_seen_at=customer.last_seen_at,
+                sessions=customer.sessions, preferences=json.loads(customer.preferences or "{}"),
+                liked=[f.product_id for f in feedback if f.sentiment > 0],
+                disliked=[f.product_id for f in feedback if f.sentiment < 0],
+                liked_brands=liked_brands,
+                cart=[CartLine(c.product_id, c.quantity, [s for s in c.services.split(",") if s]) for c in cart],
+                purchases=[{"product_id": p.product_id, "quantity": p.quantity, "unit_price": p.unit_price,
+                            "currency": p.currency, "purchased_at": p.purchased_at.isoformat(),
+                            "source": p.source} for p in purchases],
+                offers_opt_out=customer.offers_opt_out,
+            )
+
+    def exists(self, customer_id: str) -> bool:
+        with self._session() as session:
+            return session.get(Customer, customer_id) is not None
+
+    # -- writing -----------------------------------------------------------
+    def start_session(self, customer_id: str) -> int:
+        """Count a new visit; returns how many visits came before it."""
+        with self._session() as session:
+            customer = self._customer(session, customer_id, lock=True)
+            previous = customer.sessions or 0
+            customer.sessions = previous + 1
+            customer.last_seen_at = utcnow()
+            return previous
+
+    def update_preferences(self, customer_id: str,
+                           change: Callable[[Dict[str, Any]], Dict[str, Any]]) -> Dict[str, Any]:
+        """Read, change and write the preferences in one transaction."""
+        with self._session() as session:
+            customer = self._customer(session, customer_id, lock=True)
+            current = json.loads(customer.preferences or "{}")
+            updated = change(dict(current))
+            customer.preferences = json.dumps(updated, sort_keys=True)
+            customer.last_seen_at = utcnow()
+            return updated
+
+    def set_offers_opt_out(self, customer_id: str, opted_out: bool) -> None:
+        with self._session() as session:
+            self._customer(session, customer_id).offers_opt_out = opted_out
+
+    def set_feedback(self, customer_id: str, product_id: str, sentiment: int, brand: str = "") -> None:
+        with self._session() as session:
+            self._customer(session, customer_id)
+            row = session.scalars(select(Feedback).where(
+                Feedback.customer_id == customer_id, Feedback.product_id == product_id)).first()
+            if row is None:
+                session.add(Feedback(customer_id=customer_id, product_id=product_id,
+                                     sentiment=sentiment, brand=brand))
+            else:
+                row.sentiment, row.brand, row.created_at = sentiment, brand, utcnow()
+
+    def add_to_cart(self, customer_id: str, product_id: str, quantity: int = 1) -> int:
+        """Add to the cart; returns the item's new quantity."""
+        quantity = max(1, min(int(quantity), MAX_QUANTITY))
+        with self._session() as session:
+            self._customer(session, customer_id)
+            row = session.scalars(select(CartItem).where(
+                CartItem.customer_id == customer_id, CartItem.product_id == product_id)).first()
+            if row is None:
+                row = CartItem(customer_id=customer_id, product_id=product_id, quantity=quantity, services="")
+                session.add(row)
+            else:
+                row.quantity = min(row.quantity + quantity, MAX_QUANTITY)
+            return row.quantity
+
+    def remove_from_cart(self, customer_id: str, product_id: str) -> bool:
+        with self._session() as session:
+            result = session.execute(delete(CartItem).where(
+                CartItem.customer_id == customer_id, CartItem.product_id == product_id))
+            return result.rowcount > 0
+
+    def add_service(self, customer_id: str, product_id: str, service_id: str) -> bool:
+        """Attach a service to a cart item; False when the item is not in the cart."""
+        with self._session() as session:
+            row = session.scalars(select(CartItem).where(
+                CartItem.customer_id == customer_id, CartItem.product_id == product_id)).first()
+            if row is None:
+                return False
+            services = [s for s in row.services.split(",") if s]
+            if service_id not in services:
+                services.append(service_id)
+            row.services = ",".join(services)
+            return True
+
+    def clear_cart(self, customer_id: str) -> None:
+        with self._session() as session:
+            session.execute(delete(CartItem).where(CartItem.customer_id == customer_id))
+
+    def record_purchase(self, customer_id: str, product_id: str, quantity: int, unit_price: float,
+                        currency: str = "EUR", source: str = "chat",
+                        purchased_at: Optional[datetime] = None) -> None:
+        with self._session() as session:
+            self._customer(session, customer_id)
+            session.add(Purchase(customer_id=customer_id, product_id=product_id, quantity=quantity,
+                                 unit_price=unit_price, currency=currency, source=source,
+                                 purchased_at=purchased_at or utcnow()))
+
+    def record_handoff(self, customer_id: str, message: str) -> int:
+        with self._session() as session:
+            self._customer(session, customer_id)
+            request = HandoffRequest(customer_id=customer_id, message=message[:2000], status="open")
+            session.add(request)
+            session.flush()
+            return request.id
+
+    def open_handoffs(self, customer_id: str) -> int:
+        with self._session() as session:
+            return session.scalar(select(func.count()).select_from(HandoffRequest).where(
+                HandoffRequest.customer_id == customer_id, HandoffRequest.status == "open")) or 0
+
+    def erase(self, customer_id: str) -> bool:
+        """Delete everything about a customer and keep an anonymous erasure record."""
+        with self._session() as session:
+            existed = session.get(Customer, customer_id) is not None
+            for table in (Feedback, CartItem, Purchase, HandoffRequest):
+                session.execute(delete(table).where(table.customer_id == customer_id))
+            session.execute(delete(Customer).where(Customer.id == customer_id))
+            session.add(Erasure())
+            return existed
+
+    def erasure_count(self) -> int:
+        with self._session() as session:
+            return session.scalar(select(func.count()).select_from(Erasure)) or 0
+
+    def dispose(self) -> None:
+        self.engine.dispose()

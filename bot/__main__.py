@@ -1,0 +1,104 @@
+"""Command line: python -m bot {index,train,run,bench}."""
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import time
+
+from bot.settings import ROOT, load_settings
+
+
+def cmd_index(args) -> int:
+    from actions.runtime import index_settings, make_encoder
+    from embeddings.catalog import load_catalog
+    from embeddings.index import build_or_load
+
+    settings = load_settings()
+    report = load_catalog(settings.catalog_path)
+    print(report.summary().splitlines()[0] + f" from {settings.catalog_path}")
+    for line, reason in report.errors[:20]:
+        print(f"  line {line}: {reason}")
+    encoder = make_encoder(settings)
+    result = build_or_load(report.products, encoder, settings.path("index_cache_dir"),
+                           index_settings(settings), progress=True)
+    state = "reused cached" if result.from_cache else "built"
+    print(f"index {state}: {len(result.index.products)} products, {result.index.kind}, "
+          f"{result.seconds:.2f}s, key {result.key}")
+    return 0
+
+
+def cmd_train(args) -> int:
+    from bot.training import ensure_model
+
+    ensure_model(load_settings())
+    return 0
+
+
+def cmd_run(args) -> int:
+    from bot.launcher import Stack
+    from bot.training import ensure_model
+
+    settings = load_settings()
+    model = ensure_model(settings, quiet=False)
+    stack = Stack(settings, model, settings.path("var_dir") / "logs")
+    stopping = {"now": False}
+
+    def stop(signum, frame):
+        stopping["now"] = True
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    print("starting the action server and Rasa (logs in var/logs/) ...", flush=True)
+    started = time.perf_counter()
+    try:
+        stack.start()
+    except (RuntimeError, TimeoutError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        stack.stop()
+        return 1
+    print(f"ready in {time.perf_counter() - started:.0f}s\n"
+          f"  chat over REST:   curl -s {stack.rasa_url}/webhooks/rest/webhook -H 'Content-Type: application/json' "
+          f"-d '{{\"sender\": \"me\", \"message\": \"waterproof hiking boots under 120\"}}'\n"
+          f"  socket.io:        {stack.rasa_url}/socket.io/\n"
+          f"  Rasa HTTP API:    {stack.rasa_url}  (token in var/api_token or RASA_API_TOKEN)\n"
+          f"  action server:    {stack.actions_url}\n"
+          "Press Ctrl-C to stop.", flush=True)
+    try:
+        while not stopping["now"]:
+            for process in stack.processes:
+                if process.poll() is not None:
+                    print(f"a server stopped unexpectedly (code {process.returncode}); see var/logs/",
+                          file=sys.stderr)
+                    stopping["now"] = True
+            time.sleep(0.5)
+    finally:
+        print("\nstopping ...", flush=True)
+        stack.stop()
+        print("stopped.")
+    return 0
+
+
+def cmd_bench(args) -> int:
+    from bot.bench import main as bench_main
+
+    return bench_main(args)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("index", help="build or reuse the product index").set_defaults(func=cmd_index)
+    commands.add_parser("train", help="train the Rasa model if its inputs changed").set_defaults(func=cmd_train)
+    commands.add_parser("run", help="start the action server and Rasa").set_defaults(func=cmd_run)
+    bench = commands.add_parser("bench", help="measure latency, search speed and memory")
+    bench.add_argument("--turns", type=int, default=60)
+    bench.add_argument("--synthetic", type=int, default=100_000)
+    bench.set_defaults(func=cmd_bench)
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    raise SystemExit(main())

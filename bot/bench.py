@@ -1,0 +1,182 @@
+"""`make bench`: latency of real turns against the running stack, search speed
+on the demo catalog and on a synthetic 100,000-product catalog, index build
+time, and the action server's memory - all from one run."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import statistics
+import tempfile
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+from typing import Callable, List
+
+import numpy as np
+
+from bot.settings import load_settings
+
+CATEGORIES = ["hiking boots", "running shoes", "laptop", "headphones", "smartphone", "coffee machine", "sofa",
+              "office chair", "tent", "backpack"]
+WISHES = ["", "waterproof ", "lightweight ", "black ", "cheap ", "premium ", "comfortable "]
+BUDGETS = ["", " under 150", " under 400", " under 900"]
+
+
+def percentile(values: List[float], q: float) -> float:
+    return float(np.percentile(np.array(values), q))
+
+
+def timed(function: Callable[[], object], repeat: int) -> List[float]:
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        function()
+        samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+def post(url: str, payload: dict) -> list:
+    request = urllib.request.Request(url, data=json.dumps(payload).encode(),
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return json.loads(response.read())
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def product_queries(count: int) -> List[str]:
+    queries = [f"{w}{c}{b}".strip() for c in CATEGORIES for w in WISHES for b in BUDGETS]
+    np.random.default_rng(0).shuffle(queries)
+    return queries[:count]
+
+
+def bench_turns(stack, turns: int) -> dict:
+    url = stack.rasa_url + "/webhooks/rest/webhook"
+    for warm in ("hello", "tents"):                     # first-call costs are not what we measure
+        post(url, {"sender": "bench-warm", "message": warm})
+    greet, recommend = [], []
+    queries = product_queries(turns)
+    for number in range(turns):
+        sender = f"bench-{uuid.uuid4().hex[:8]}"
+        # alternate, so both kinds of turn see the same machine conditions
+        greet += timed(lambda: post(url, {"sender": sender, "message": "hello"}), 1)
+        replies = []
+        recommend += timed(lambda: replies.extend(post(url, {"sender": sender, "message": queries[number]})), 1)
+        assert any((r.get("custom") or {}).get("type") == "products" for r in replies), queries[number]
+    return {"greet": greet, "recommend": recommend}
+
+
+def synthetic_catalog(base_index, size: int):
+    """100k products: demo products with jittered vectors, prices and ids."""
+    from dataclasses import replace
+
+    rng = np.random.default_rng(1)
+    picks = rng.integers(0, len(base_index.products), size)
+    vectors = base_index.vectors[picks] + rng.normal(0, 0.04, (size, base_index.vectors.shape[1])).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    factors = rng.uniform(0.7, 1.3, size)
+    products = [replace(base_index.products[p], id=f"SYN-{i:06d}", price=round(base_index.products[p].price * f, 2))
+                for i, (p, f) in enumerate(zip(picks, factors))]
+    return products, vectors
+
+
+def bench_search(runtime, synthetic_size: int) -> dict:
+    from actions.runtime import index_settings
+    from embeddings.filters import SearchFilters
+    from embeddings.index import ProductIndex, build_or_load
+
+    settings = index_settings(runtime.settings)
+    queries = product_queries(200)
+    vectors = [runtime.encoder.encode_query(q) for q in queries]
+    demo = runtime.index
+    filtered = SearchFilters(categories=("hiking_boots",), max_price=150, in_stock=True)
+    results = {}
+    results["demo_unfiltered"] = timed(lambda: demo.search_vector(vectors[0], SearchFilters(), 10), 1)  # warm
+    results["demo_unfiltered"] = [t for v in vectors for t in timed(lambda: demo.search_vector(v, SearchFilters(), 10), 1)]
+    results["demo_filtered"] = [t for v in vectors for t in timed(lambda: demo.search_vector(v, filtered, 10), 1)]
+    fresh = [f"{q} for the weekend {i}" for i, q in enumerate(queries[:60])]
+    results["demo_encode_and_search"] = [t for q in fresh for t in timed(
+        lambda: demo.search_vector(runtime.encoder.encode_query(q), filtered, 10), 1)]
+
+    products, synthetic_vectors = synthetic_catalog(demo, synthetic_size)
+    started = time.perf_counter()
+    big = ProductIndex.from_vectors(products, synthetic_vectors, settings)
+    big_build = time.perf_counter() - started
+    flat = ProductIndex.from_vectors(products, synthetic_vectors, settings, kind="flat")
+    results["big_unfiltered"] = [t for v in vectors for t in timed(lambda: big.search_vector(v, SearchFilters(), 10), 1)]
+    results["big_filtered"] = [t for v in vectors for t in timed(lambda: big.search_vector(v, filtered, 10), 1)]
+    results["big_exact_unfiltered"] = [t for v in vectors[:50] for t in timed(
+        lambda: flat.search_vector(v, SearchFilters(), 10), 1)]
+    recall = np.mean([len({h.product.id for h in big.search_vector(v, SearchFilters(), 10)} &
+                          {h.product.id for h in flat.search_vector(v, SearchFilters(), 10)}) / 10
+                      for v in vectors[:100]])
+
+    scratch = Path(tempfile.mkdtemp(prefix="bench-index-"))
+    try:
+        built = build_or_load(demo.products, runtime.encoder, scratch, settings, progress=False)
+        reloaded = build_or_load(demo.products, runtime.encoder, scratch, settings, progress=False)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return {"samples": results, "big_kind": big.kind, "big_build_s": big_build, "big_recall": float(recall),
+            "demo_build_s": built.seconds, "demo_reload_s": reloaded.seconds, "demo_size": len(demo.products),
+            "big_size": len(products)}
+
+
+def line(label: str, samples: List[float]) -> str:
+    return f"  {label:<44} p50 {percentile(samples, 50):8.2f} ms   p95 {percentile(samples, 95):8.2f} ms"
+
+
+def main(args) -> int:
+    from actions.runtime import build_runtime
+    from bot.launcher import Stack
+    from bot.training import ensure_model
+
+    scratch = Path(tempfile.mkdtemp(prefix="bench-"))
+    overrides = {"SHOP_VAR_DIR": str(scratch), "PROFILE_DB_URL": f"sqlite:///{scratch}/profiles.db",
+                 "TRACKER_DB_NAME": str(scratch / "tracker.db"), "RASA_PORT": os.environ.get("BENCH_RASA_PORT", "25005"),
+                 "ACTIONS_PORT": os.environ.get("BENCH_ACTIONS_PORT", "25055"), "RASA_API_TOKEN": uuid.uuid4().hex}
+    settings = load_settings(dict(os.environ, **overrides))
+    stack = Stack(settings, ensure_model(settings, quiet=True), scratch / "logs", extra_env=overrides)
+    print(f"starting the stack on ports {settings.rasa_port}/{settings.actions_port} ...", flush=True)
+    stack.start()
+    try:
+        turns = bench_turns(stack, args.turns)
+        actions_pid = stack.processes[0].pid
+        memory = rss_mb(actions_pid)
+    finally:
+        stack.stop()
+    runtime = build_runtime(settings)
+    search = bench_search(runtime, args.synthetic)
+    shutil.rmtree(scratch, ignore_errors=True)
+
+    greet50, rec50 = percentile(turns["greet"], 50), percentile(turns["recommend"], 50)
+    greet95, rec95 = percentile(turns["greet"], 95), percentile(turns["recommend"], 95)
+    s = search["samples"]
+    print(f"\nTurns over REST ({args.turns} each, alternating, fresh customers):")
+    print(line("greeting turn", turns["greet"]))
+    print(line("recommendation turn", turns["recommend"]))
+    print(f"  ratio recommendation/greeting               p50 {rec50 / greet50:8.2f}x     p95 {rec95 / greet95:8.2f}x"
+          f"   (target p50 <= 1.3x)")
+    print(f"\nSearch (top 10, in process):")
+    print(line(f"demo catalog ({search['demo_size']}), unfiltered", s["demo_unfiltered"]))
+    print(line(f"demo catalog, category+budget filter", s["demo_filtered"]))
+    print(line(f"demo catalog, encode new query + search", s["demo_encode_and_search"]))
+    print(line(f"synthetic {search['big_size']:,} ({search['big_kind']}), unfiltered", s["big_unfiltered"]))
+    print(line(f"synthetic {search['big_size']:,}, category+budget filter", s["big_filtered"]))
+    print(line(f"synthetic {search['big_size']:,}, exact flat scan", s["big_exact_unfiltered"]))
+    print(f"  synthetic {search['big_kind']} recall@10 vs exact: {search['big_recall']:.3f}; "
+          f"speed-up vs flat p50: {percentile(s['big_exact_unfiltered'], 50) / percentile(s['big_unfiltered'], 50):.1f}x"
+          f"   (target p50 < 5 ms)")
+    print(f"\nIndex build:")
+    print(f"  demo catalog, encode + index from scratch   {search['demo_build_s']:8.2f} s")
+    print(f"  demo catalog, reload from cache             {search['demo_reload_s']:8.3f} s")
+    print(f"  synthetic {search['big_size']:,} vectors, {search['big_kind']} build    {search['big_build_s']:8.2f} s")
+    print(f"\nAction server memory (RSS after the turns): {memory:.0f} MB")
+    return 0

@@ -1,0 +1,1 @@
+"""Input channels of the Rasa server (loaded by Rasa from credentials.yml)."""

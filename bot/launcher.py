@@ -1,0 +1,132 @@
+"""Starts the action server and the Rasa server, waits until both answer, and
+stops them cleanly. Used by `make run`, the end-to-end tests and the benchmarks."""
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Optional
+
+from bot.settings import ROOT, Settings
+from bot.training import rasa_env, rasa_executable
+
+
+def api_token(settings: Settings) -> str:
+    """The configured token, or one generated once and kept under var/."""
+    if settings.rasa_api_token:
+        return settings.rasa_api_token
+    path = settings.path("var_dir") / "api_token"
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    token = secrets.token_urlsafe(24)
+    path.write_text(token)
+    path.chmod(0o600)
+    return token
+
+
+def _request(url: str, payload: Optional[dict] = None, timeout: float = 5) -> Optional[dict]:
+    data = json.dumps(payload).encode() if payload is not None else None
+    request = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            body = response.read()
+            return json.loads(body) if body.strip().startswith((b"{", b"[")) else {"text": body.decode()}
+    except (urllib.error.URLError, OSError, ValueError):
+        return None
+
+
+@dataclass
+class Stack:
+    settings: Settings
+    model: Path
+    log_dir: Path
+    extra_env: Dict[str, str] = field(default_factory=dict)
+    processes: List[subprocess.Popen] = field(default_factory=list)
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://{self.settings.rasa_host}:{self.settings.rasa_port}"
+
+    @property
+    def actions_url(self) -> str:
+        return f"http://{self.settings.actions_host}:{self.settings.actions_port}"
+
+    @property
+    def token(self) -> str:
+        return api_token(self.settings)
+
+    def _env(self) -> Dict[str, str]:
+        env = rasa_env(self.settings)
+        env.update(self.extra_env)
+        return env
+
+    def _spawn(self, name: str, command: List[str], env: Dict[str, str]) -> subprocess.Popen:
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        log = open(self.log_dir / f"{name}.log", "ab")
+        # Own process group, so Ctrl-C in the terminal reaches us first and we
+        # stop the children in order.
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                   start_new_session=True)
+        self.processes.append(process)
+        return process
+
+    def start(self) -> "Stack":
+        env = self._env()
+        actions_env = dict(env, SHOP_ACTIONS_WARM_UP="1")
+        python = str(self.settings.path("app_venv") / "bin" / "python")
+        if not Path(python).exists():
+            python = sys.executable
+        self._spawn("actions", [python, "-m", "rasa_sdk", "--actions", "actions",
+                                "--port", str(self.settings.actions_port)], actions_env)
+        self._spawn("rasa", [rasa_executable(self.settings), "run", "--model", str(self.model),
+                             "--enable-api", "--auth-token", self.token,
+                             "--port", str(self.settings.rasa_port), "--interface", self.settings.rasa_host,
+                             "--cors", self.settings.cors_origins,
+                             "--endpoints", "endpoints.yml", "--credentials", "credentials.yml"], env)
+        self.wait_ready(float(self.settings.startup_timeout))
+        return self
+
+    def wait_ready(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        ping = {"next_action": "action_ping", "sender_id": "launcher-readiness-check",
+                "tracker": {"sender_id": "launcher-readiness-check", "slots": {}, "latest_message": {},
+                            "events": [], "paused": False, "followup_action": None,
+                            "active_loop": {}, "latest_action_name": None},
+                "domain": {}, "version": "3.6.21"}
+        actions_ready = rasa_ready = False
+        while time.monotonic() < deadline:
+            for process in self.processes:
+                if process.poll() is not None:
+                    raise RuntimeError(f"a server exited during start-up (code {process.returncode}); "
+                                       f"see logs in {self.log_dir}")
+            if not actions_ready:
+                actions_ready = _request(self.actions_url + "/webhook", ping, timeout=60) is not None
+            if actions_ready and not rasa_ready:
+                status = _request(f"{self.rasa_url}/status?token={self.token}")
+                rasa_ready = bool(status and status.get("model_file"))
+            if actions_ready and rasa_ready:
+                return
+            time.sleep(0.5)
+        raise TimeoutError(f"servers not ready after {timeout:.0f}s; see logs in {self.log_dir}")
+
+    def stop(self, timeout: float = 20) -> None:
+        for process in reversed(self.processes):
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        for process in self.processes:
+            try:
+                process.wait(max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+        self.processes.clear()

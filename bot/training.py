@@ -1,0 +1,82 @@
+"""Train the Rasa model only when its inputs change (cache keyed by content hash)."""
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import List
+
+from bot.settings import ROOT, Settings
+
+# Rasa training inputs. The catalog under data/catalog is not training data.
+TRAINING_FILES = ("config.yml", "domain.yml")
+TRAINING_DATA_GLOB = "data/*.yml"
+
+
+def training_data(settings: Settings) -> List[Path]:
+    """Hand-written data plus the training half of the shared real phrasing."""
+    from bot.shared_training import write_training_half
+
+    generated = write_training_half(settings)
+    files = sorted(ROOT.glob(TRAINING_DATA_GLOB))
+    text = generated.read_text(encoding="utf-8")
+    return files + ([generated] if "intent:" in text else [])
+
+
+def display(path: Path) -> str:
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+
+
+def model_hash(settings: Settings) -> str:
+    digest = hashlib.sha256()
+    rasa_lock = ROOT / "requirements" / "rasa.txt"
+    for path in [ROOT / name for name in TRAINING_FILES] + training_data(settings) + [rasa_lock]:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def model_path(settings: Settings) -> Path:
+    return settings.path("models_dir") / f"shop-{model_hash(settings)}.tar.gz"
+
+
+def rasa_executable(settings: Settings) -> str:
+    return str(settings.path("rasa_venv") / "bin" / "rasa")
+
+
+def rasa_env(settings: Settings) -> dict:
+    import os
+
+    env = dict(os.environ)
+    env.update(settings.as_env())
+    # Rasa imports bot.rasa_plugins from the repository.
+    env["PYTHONPATH"] = str(ROOT) + (":" + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    env.setdefault("RASA_TELEMETRY_ENABLED", "false")
+    env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+    return env
+
+
+def ensure_model(settings: Settings, quiet: bool = False) -> Path:
+    target = model_path(settings)
+    if target.exists():
+        if not quiet:
+            print(f"model up to date: {display(target)}")
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    command = [rasa_executable(settings), "train", "--config", "config.yml", "--domain", "domain.yml",
+               "--data", *[display(p) for p in training_data(settings)],
+               "--out", str(target.parent), "--fixed-model-name", target.name[:-len(".tar.gz")]]
+    print(f"training the Rasa model (inputs changed) -> {target.name}", flush=True)
+    started = time.perf_counter()
+    result = subprocess.run(command, cwd=ROOT, env=rasa_env(settings),
+                            stdout=sys.stdout if not quiet else subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    if result.returncode != 0 or not target.exists():
+        raise SystemExit(f"rasa train failed (exit {result.returncode})")
+    print(f"trained in {time.perf_counter() - started:.0f}s", flush=True)
+    for old in target.parent.glob("shop-*.tar.gz"):
+        if old != target:
+            old.unlink()
+    return target

@@ -1,0 +1,1 @@
+"""Product catalog, sentence encoder and FAISS index."""

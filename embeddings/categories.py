@@ -1,0 +1,56 @@
+"""Category names and the everyday words customers use for them."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, Iterable, List, Tuple
+
+import yaml
+
+
+@dataclass(frozen=True)
+class Category:
+    slug: str
+    name: str
+    singular: str
+    synonyms: Tuple[str, ...]
+    sized: bool
+
+
+class CategoryVocabulary:
+    def __init__(self, categories: Iterable[Category]) -> None:
+        self.by_slug: Dict[str, Category] = {c.slug: c for c in categories}
+        # Longest phrase first so "trail running shoes" beats "shoes".
+        phrases: List[Tuple[str, str]] = []
+        for category in self.by_slug.values():
+            words = {category.name, category.singular, category.slug.replace("_", " "), *category.synonyms}
+            phrases += [(w.lower(), category.slug) for w in words if w]
+        self.phrases = sorted(set(phrases), key=lambda item: (-len(item[0]), item[0]))
+
+    @classmethod
+    def load(cls, path: Path, known_slugs: Iterable[str] = ()) -> "CategoryVocabulary":
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        categories = []
+        for slug, entry in (data.get("categories") or {}).items():
+            entry = entry or {}
+            name = str(entry.get("name") or slug.replace("_", " "))
+            categories.append(Category(
+                slug=slug, name=name, singular=str(entry.get("singular") or name),
+                synonyms=tuple(str(s) for s in entry.get("synonyms") or ()),
+                sized=bool(entry.get("sized", False)),
+            ))
+        # A shop's own catalog may bring categories the file does not describe.
+        described = {c.slug for c in categories}
+        for slug in known_slugs:
+            if slug not in described:
+                name = slug.replace("_", " ")
+                categories.append(Category(slug, name, name.rstrip("s"), (), False))
+        return cls(categories)
+
+    def name(self, slug: str) -> str:
+        category = self.by_slug.get(slug)
+        return category.name if category else slug.replace("_", " ")
+
+    def is_sized(self, slug: str) -> bool:
+        category = self.by_slug.get(slug)
+        return bool(category and category.sized)

@@ -1,0 +1,203 @@
+"""Shared fixtures: real settings, a real index with the real encoder, real
+SQLite files, and rasa-sdk trackers built like the action server builds them."""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from bot.settings import load_settings  # noqa: E402
+
+
+def settings_for(tmp: Path, **overrides: str):
+    env = dict(os.environ)
+    env.update({"SHOP_VAR_DIR": str(tmp), "PROFILE_DB_URL": f"sqlite:///{tmp}/profiles.db",
+                "TRACKER_DB_NAME": str(tmp / "tracker.db")})
+    env.update(overrides)
+    return load_settings(env)
+
+
+@pytest.fixture(scope="session")
+def session_tmp(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("shop")
+
+
+@pytest.fixture(scope="session")
+def runtime(session_tmp):
+    """The action runtime on the demo catalog: real encoder, real FAISS, real SQLite."""
+    from actions import runtime as runtime_module
+
+    built = runtime_module.build_runtime(settings_for(session_tmp))
+    runtime_module.reset_runtime_for_tests(built)
+    yield built
+    runtime_module.reset_runtime_for_tests(None)
+
+
+@pytest.fixture(scope="session")
+def encoder(runtime):
+    return runtime.encoder
+
+
+class Conversation:
+    """Builds rasa-sdk Trackers turn by turn and runs actions on them, keeping
+    slots between turns the way the Rasa server would."""
+
+    def __init__(self, runtime, sender: str) -> None:
+        self.runtime = runtime
+        self.sender = sender
+        self.slots: Dict[str, Any] = {}
+        self.messages: List[Dict[str, Any]] = []
+        self.events: List[Dict[str, Any]] = []
+
+    def tracker(self, text: str, intent: str, entities: Optional[List[Dict[str, Any]]] = None):
+        from rasa_sdk import Tracker
+
+        latest = {"text": text, "intent": {"name": intent, "confidence": 1.0},
+                  "entities": entities or [], "intent_ranking": []}
+        return Tracker(self.sender, dict(self.slots), latest, [], False, None, {}, "action_listen")
+
+    def run(self, action_cls, text: str = "", intent: str = "", entities=None) -> List[Dict[str, Any]]:
+        from rasa_sdk.executor import CollectingDispatcher
+
+        dispatcher = CollectingDispatcher()
+        events = action_cls()._safe_handle(dispatcher, self.tracker(text, intent, entities), {})
+        for event in events:
+            if event.get("event") == "slot":
+                self.slots[event["name"]] = event["value"]
+            elif event.get("event") == "reset_slots":
+                self.slots = {}
+        self.messages = dispatcher.messages
+        self.events = events
+        return dispatcher.messages
+
+    def products(self) -> List[Dict[str, Any]]:
+        found = []
+        for message in self.messages:
+            custom = message.get("custom") or {}
+            if custom.get("type") == "products":
+                found.append(custom["products"])
+        return found[0] if found else []
+
+    def services(self) -> Optional[Dict[str, Any]]:
+        for message in self.messages:
+            custom = message.get("custom") or {}
+            if custom.get("type") == "services":
+                return custom
+        return None
+
+    def text(self) -> str:
+        return "\n".join(m.get("text") or "" for m in self.messages)
+
+
+@pytest.fixture
+def conversation(runtime, request):
+    import uuid
+
+    return Conversation(runtime, f"test-{request.node.name[:40]}-{uuid.uuid4().hex[:8]}")
+
+
+# -- the real stack -------------------------------------------------------------
+class RestClient:
+    """Talks to the running Rasa server over its REST channel and HTTP API."""
+
+    def __init__(self, stack) -> None:
+        self.stack = stack
+        self.base = stack.rasa_url
+
+    def send(self, sender: str, message, raw: bytes = None):
+        import json
+        import urllib.request
+
+        data = raw if raw is not None else json.dumps({"sender": sender, "message": message}).encode()
+        request = urllib.request.Request(self.base + "/webhooks/rest/webhook", data=data,
+                                         headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                return response.status, json.loads(response.read() or b"[]")
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode(errors="replace")
+
+    def say(self, sender: str, message: str):
+        status, replies = self.send(sender, message)
+        assert status == 200, replies
+        return replies
+
+    def api(self, path: str):
+        import json
+        import urllib.request
+
+        separator = "&" if "?" in path else "?"
+        with urllib.request.urlopen(f"{self.base}{path}{separator}token={self.stack.token}", timeout=30) as response:
+            return json.loads(response.read())
+
+    def parse(self, text: str):
+        import json
+        import urllib.request
+
+        request = urllib.request.Request(f"{self.base}/model/parse?token={self.stack.token}",
+                                         data=json.dumps({"text": text}).encode(),
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return json.loads(response.read())
+
+
+def products_in(replies):
+    return [p for r in replies if (r.get("custom") or {}).get("type") == "products" for p in r["custom"]["products"]]
+
+
+def first_products(replies):
+    for reply in replies:
+        if (reply.get("custom") or {}).get("type") == "products":
+            return reply["custom"]["products"]
+    return []
+
+
+def services_in(replies):
+    return [r["custom"] for r in replies if (r.get("custom") or {}).get("type") == "services"]
+
+
+def text_of(replies):
+    return "\n".join(r.get("text") or "" for r in replies)
+
+
+def start_stack(var: Path, overrides: Dict[str, str]):
+    """Real action server + real Rasa server with the trained model."""
+    from bot.launcher import Stack
+    from bot.training import ensure_model
+
+    overrides = {"SHOP_VAR_DIR": str(var), "RASA_API_TOKEN": "test-token", **overrides}
+    settings = load_settings(dict(os.environ, **overrides))
+    model = ensure_model(settings, quiet=True)
+    running = Stack(settings, model, var / "logs", extra_env=overrides)
+    try:
+        running.start()
+    except Exception:
+        for log in (var / "logs").glob("*.log"):
+            print(f"--- {log.name} ---\n" + log.read_text()[-5000:])
+        running.stop()
+        raise
+    return running
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory):
+    """The embedded default on test ports: SQLite tracker and profile stores."""
+    var = tmp_path_factory.mktemp("stack")
+    running = start_stack(var, {
+        "PROFILE_DB_URL": f"sqlite:///{var}/profiles.db", "TRACKER_DB_NAME": str(var / "tracker.db"),
+        "RASA_PORT": os.environ.get("TEST_RASA_PORT", "15005"),
+        "ACTIONS_PORT": os.environ.get("TEST_ACTIONS_PORT", "15055")})
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="session")
+def rest(stack):
+    return RestClient(stack)
