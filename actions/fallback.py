@@ -3,11 +3,9 @@ from __future__ import annotations
 
 from actions import state as slots
 from actions.base import ShopAction
+from actions.messages import CAPABILITIES
+from actions.recommend import ActionRecommend, looks_like_refinement
 
-CAPABILITIES = ("I can find products for you (try \"noise cancelling headphones under 200\"), refine them "
-                "(\"cheaper\", \"in blue\", \"not that brand\"), answer questions about them, compare two, "
-                "manage your cart and checkout, suggest services like delivery, assembly or protection plans, "
-                "and tell you - or forget - what I know about you.")
 
 
 class ActionFallback(ShopAction):
@@ -21,6 +19,9 @@ class ActionFallback(ShopAction):
         elif text and not any(ch.isalpha() for ch in text):
             dispatcher.utter_message(text="I can only read words, I'm afraid - tell me what you're looking for, "
                                           "like \"a tent for 4 people\".")
+        elif looks_like_refinement(runtime, tracker):
+            # The classifier was unsure, but the words refine the current results.
+            return ActionRecommend().handle(runtime, dispatcher, tracker, domain, intent="refine_results")
         else:
             dispatcher.utter_message(text="Sorry, I didn't quite get that. " + CAPABILITIES)
         return []

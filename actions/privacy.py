@@ -8,6 +8,7 @@ from rasa_sdk.events import AllSlotsReset, SlotSet
 from actions import messages, preferences, state as slots
 from actions.base import ShopAction
 from actions.cart import cart_lines, cart_summary
+from actions.recommend import ActionRecommend, looks_like_refinement
 
 FORGET = "forget_me"
 
@@ -78,6 +79,9 @@ class ActionAnswerNo(ShopAction):
     def handle(self, runtime, dispatcher, tracker, domain):
         if tracker.get_slot(slots.PENDING) == FORGET:
             dispatcher.utter_message(text="Alright, I've kept everything as it was.")
+        elif looks_like_refinement(runtime, tracker):
+            # "no Auralis please" is a critique of the results, not a refusal.
+            return ActionRecommend().handle(runtime, dispatcher, tracker, domain, intent="refine_results")
         else:
             dispatcher.utter_message(text="No problem. Tell me what you're looking for whenever you're ready.")
         return [SlotSet(slots.PENDING, None)]

@@ -14,7 +14,6 @@ from rasa_sdk.executor import CollectingDispatcher
 from embeddings.catalog import Product
 from actions import messages, preferences, state as slots
 from actions.base import ShopAction, intent_of
-from actions.fallback import CAPABILITIES
 from actions.recommender import recommend, taste_from_profile
 from actions.references import resolve
 from actions.state import SearchState
@@ -112,8 +111,8 @@ class ActionRecommend(ShopAction):
     NAME = "action_recommend"
 
     def handle(self, runtime, dispatcher: CollectingDispatcher, tracker: Tracker,
-               domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        intent = intent_of(tracker)
+               domain: Dict[Text, Any], intent: Optional[str] = None) -> List[Dict[Text, Any]]:
+        intent = intent or intent_of(tracker)
         customer = slots.customer_id(tracker)
         parsed = runtime.parser.parse(slots.latest_text(tracker))
         apply_payload_entities(tracker, parsed)
@@ -166,7 +165,7 @@ class ActionRecommend(ShopAction):
         if self._unanchored(state, parsed) and result.best_similarity < float(runtime.settings.min_relevance):
             # Nothing in the message ties it to the catalog, and nothing is close:
             # it is not a product request, so no products.
-            dispatcher.utter_message(text="I'm not sure that's something we sell. " + CAPABILITIES)
+            dispatcher.utter_message(text="I'm not sure that's something we sell. " + messages.CAPABILITIES)
             return []
         if not result.items:
             return self._nothing_found(runtime, dispatcher, state, exclude_seen)
@@ -272,3 +271,15 @@ class ActionRecommend(ShopAction):
 def _round_price(value: float) -> int:
     step = 10 if value < 200 else 50 if value < 1000 else 100
     return int(max(step, round(value / step) * step))
+
+
+def looks_like_refinement(runtime, tracker: Tracker) -> bool:
+    """A short critique ("no Auralis please", "in blue") that the classifier
+    filed under another intent, while a search is going on."""
+    text = slots.latest_text(tracker)
+    if slots.search_state(tracker) is None or not text or len(text.split()) > SHORT_REFINEMENT_WORDS:
+        return False
+    parsed = runtime.parser.parse(text)
+    return bool(parsed.excluded_brands or parsed.exclude_that_brand or parsed.colours or parsed.excluded_colours
+                or parsed.direction or parsed.size or parsed.brands or parsed.max_price is not None
+                or parsed.min_price is not None)

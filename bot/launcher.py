@@ -67,6 +67,7 @@ class Stack:
     def _env(self) -> Dict[str, str]:
         env = rasa_env(self.settings)
         env.update(self.extra_env)
+        env.update(self.settings.as_env())      # normalised values win over raw overrides
         return env
 
     def _spawn(self, name: str, command: List[str], env: Dict[str, str]) -> subprocess.Popen:

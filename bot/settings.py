@@ -48,6 +48,9 @@ class Settings:
         return {entry["env"]: str(self.values[key]) for key, entry in spec.items()}
 
 
+REDIS_LOCK_STORE = "bot.rasa_plugins.lock_store.AtomicRedisLockStore"
+
+
 def _load_spec() -> Dict[str, Dict[str, Any]]:
     with open(SETTINGS_FILE, encoding="utf-8") as handle:
         return yaml.safe_load(handle)
@@ -65,6 +68,9 @@ def load_settings(environ: Optional[Mapping[str, str]] = None) -> Settings:
             value = str(path if path.is_absolute() else (ROOT / path).resolve())
         values[key] = value
     values["profile_db_url"] = _absolute_sqlite_url(values["profile_db_url"])
+    if values["lock_store_type"] == "redis":
+        # Rasa's own Redis lock store races between replicas; ours does not.
+        values["lock_store_type"] = REDIS_LOCK_STORE
     if values["tracker_db_dialect"] == "sqlite":
         name = Path(values["tracker_db_name"])
         values["tracker_db_name"] = str(name if name.is_absolute() else ROOT / name)

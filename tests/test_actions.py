@@ -232,3 +232,21 @@ def test_fallback_never_shows_products(conversation):
     for text in ["", "🙂🙂", "1234", "asdf qwer"]:
         conversation.run(ActionFallback, text, "nlu_fallback")
         assert conversation.text() and conversation.products() == []
+
+
+def test_critique_filed_as_deny_or_fallback_still_refines(conversation):
+    shown = ask(conversation, "headphones")
+    brand = shown[0]["brand"]
+    conversation.run(ActionAnswerNo, f"no {brand} please", "deny")
+    refined = conversation.products()
+    assert refined and all(p["brand"] != brand for p in refined)
+    conversation.run(ActionFallback, "in black", "nlu_fallback")
+    assert conversation.products()
+    assert "black" in conversation.text().lower()
+
+
+def test_plain_no_without_a_search_is_a_polite_no(conversation):
+    conversation.run(ActionAnswerNo, "no thanks", "deny")
+    assert conversation.products() == [] and "whenever you're ready" in conversation.text()
+    conversation.run(ActionFallback, "blorp", "nlu_fallback")
+    assert conversation.products() == [] and "didn't quite get" in conversation.text()

@@ -1,0 +1,82 @@
+"""`python -m bot run` (what `make run` ends in): starts both servers, says where
+to talk to them, protects the HTTP API with a token, and stops everything on Ctrl-C."""
+import json
+import os
+import queue
+import signal
+import socket
+import stat
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.e2e
+
+RASA_PORT, ACTIONS_PORT = 18005, 18055
+
+
+def port_open(port: int) -> bool:
+    with socket.socket() as probe:
+        probe.settimeout(0.5)
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+def status_of(url: str, data: bytes = None) -> int:
+    request = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+@pytest.fixture
+def launched(tmp_path):
+    env = dict(os.environ, SHOP_VAR_DIR=str(tmp_path), RASA_PORT=str(RASA_PORT), ACTIONS_PORT=str(ACTIONS_PORT),
+               PROFILE_DB_URL=f"sqlite:///{tmp_path}/profiles.db", TRACKER_DB_NAME=str(tmp_path / "tracker.db"))
+    env.pop("RASA_API_TOKEN", None)
+    process = subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True)
+    lines: "queue.Queue[str]" = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in process.stdout], daemon=True).start()
+    output = []
+    deadline = time.monotonic() + 600
+    while time.monotonic() < deadline and not any("Press Ctrl-C" in line for line in output):
+        try:
+            output.append(lines.get(timeout=1))
+        except queue.Empty:
+            assert process.poll() is None, "".join(output)
+    yield process, lines, output, tmp_path
+    if process.poll() is None:
+        process.kill()
+
+
+def test_run_serves_protects_the_api_and_stops_cleanly_on_ctrl_c(launched):
+    process, lines, output, var = launched
+    banner = "".join(output)
+    assert f"127.0.0.1:{RASA_PORT}/webhooks/rest/webhook" in banner and "socket.io" in banner
+
+    body = json.dumps({"sender": "launcher", "message": "tents under 300"}).encode()
+    assert status_of(f"http://127.0.0.1:{RASA_PORT}/webhooks/rest/webhook", body) == 200
+    token_file = var / "api_token"
+    assert stat.S_IMODE(token_file.stat().st_mode) == 0o600
+    token = token_file.read_text().strip()
+    tracker = f"http://127.0.0.1:{RASA_PORT}/conversations/launcher/tracker"
+    assert status_of(tracker) == 401
+    assert status_of(tracker + "?token=wrong") == 401
+    assert status_of(tracker + f"?token={token}") == 200
+
+    process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=60) == 0
+    rest = []
+    while not lines.empty():
+        rest.append(lines.get())
+    assert "stopped." in "".join(rest)
+    assert not port_open(RASA_PORT) and not port_open(ACTIONS_PORT)
