@@ -10,7 +10,7 @@ from actions import messages, state as slots
 from actions.base import ShopAction
 from actions.offers import offer_for
 from actions.recommender import taste_from_profile
-from actions.references import resolve
+from actions.references import resolve, resolve_in_conversation
 
 
 def cart_lines(runtime, profile) -> List[Tuple[Product, int, List[str]]]:
@@ -58,8 +58,7 @@ class ActionAddToCart(ShopAction):
 
     def handle(self, runtime, dispatcher, tracker, domain):
         parsed = runtime.parser.parse(slots.latest_text(tracker))
-        resolved = resolve(runtime, parsed, slots.shown(tracker), slots.focus(tracker),
-                           product_id=slots.entity(tracker, "product_id"))
+        resolved = resolve_in_conversation(runtime, tracker, parsed)
         product = resolved.first
         if product is None:
             dispatcher.utter_message(text=resolved.problem)

@@ -7,20 +7,14 @@ from actions import state as slots
 from actions.base import ShopAction
 from actions.offers import offer_for
 from actions.recommender import taste_from_profile
-from actions.references import resolve
-
-
-def _target(runtime, tracker):
-    parsed = runtime.parser.parse(slots.latest_text(tracker))
-    return resolve(runtime, parsed, slots.shown(tracker), slots.focus(tracker),
-                   product_id=slots.entity(tracker, "product_id"))
+from actions.references import resolve_in_conversation
 
 
 class ActionLikeProduct(ShopAction):
     NAME = "action_like_product"
 
     def handle(self, runtime, dispatcher, tracker, domain):
-        resolved = _target(runtime, tracker)
+        resolved = resolve_in_conversation(runtime, tracker)
         product = resolved.first
         if product is None:
             dispatcher.utter_message(text=resolved.problem)
@@ -38,7 +32,7 @@ class ActionDislikeProduct(ShopAction):
     NAME = "action_dislike_product"
 
     def handle(self, runtime, dispatcher, tracker, domain):
-        resolved = _target(runtime, tracker)
+        resolved = resolve_in_conversation(runtime, tracker)
         product = resolved.first
         if product is None:
             dispatcher.utter_message(text=resolved.problem)

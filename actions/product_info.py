@@ -12,7 +12,7 @@ from actions import messages, state as slots
 from actions.base import ShopAction
 from actions.offers import offer_for, send_services
 from actions.recommender import taste_from_profile
-from actions.references import resolve
+from actions.references import resolve_in_conversation
 
 AVAILABILITY_TEXT = {"in_stock": "in stock", "low_stock": "in stock, only a few left",
                      "out_of_stock": "out of stock at the moment"}
@@ -83,8 +83,7 @@ class ActionProductDetails(ShopAction):
                domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         text = slots.latest_text(tracker)
         parsed = runtime.parser.parse(text)
-        resolved = resolve(runtime, parsed, slots.shown(tracker), slots.focus(tracker),
-                           product_id=slots.entity(tracker, "product_id"))
+        resolved = resolve_in_conversation(runtime, tracker, parsed)
         product = resolved.first
         if product is None:
             dispatcher.utter_message(text=resolved.problem)
@@ -108,7 +107,7 @@ class ActionCompareProducts(ShopAction):
 
     def handle(self, runtime, dispatcher, tracker, domain):
         parsed = runtime.parser.parse(slots.latest_text(tracker))
-        resolved = resolve(runtime, parsed, slots.shown(tracker), slots.focus(tracker), wanted=2)
+        resolved = resolve_in_conversation(runtime, tracker, parsed, wanted=2)
         if resolved.problem or len(resolved.products) < 2:
             dispatcher.utter_message(text=resolved.problem or
                                      "Which two should I compare? For example: \"compare 1 and 3\".")
@@ -152,8 +151,7 @@ class ActionOfferServices(ShopAction):
 
     def handle(self, runtime, dispatcher, tracker, domain):
         parsed = runtime.parser.parse(slots.latest_text(tracker))
-        resolved = resolve(runtime, parsed, slots.shown(tracker), slots.focus(tracker),
-                           product_id=slots.entity(tracker, "product_id"))
+        resolved = resolve_in_conversation(runtime, tracker, parsed)
         product = resolved.first
         if product is None:
             cart = (runtime.store.get(slots.customer_id(tracker)) or None)

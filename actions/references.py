@@ -56,3 +56,13 @@ def resolve(runtime, parsed: Parsed, shown_ids: List[str], focus_id: Optional[st
     if not shown_products:
         return Resolved([], _out_of_range(0))
     return Resolved([], f"Which one do you mean? Say a number from 1 to {len(shown_products)}.")
+
+
+def resolve_in_conversation(runtime, tracker, parsed: Optional[Parsed] = None, wanted: int = 1) -> Resolved:
+    """The product(s) the latest message points at: a button's product id, a
+    position or brand among the products on screen, or the one in focus."""
+    from actions import state as slots
+
+    parsed = parsed or runtime.parser.parse(slots.latest_text(tracker))
+    return resolve(runtime, parsed, slots.shown(tracker), slots.focus(tracker),
+                   product_id=slots.entity(tracker, "product_id") if wanted == 1 else None, wanted=wanted)

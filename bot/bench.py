@@ -12,16 +12,17 @@ import time
 import urllib.request
 import uuid
 from pathlib import Path
-from typing import Callable, List
+from typing import Callable, Dict, List
 
 import numpy as np
 
 from bot.settings import load_settings
 
-CATEGORIES = ["hiking boots", "running shoes", "laptop", "headphones", "smartphone", "coffee machine", "sofa",
-              "office chair", "tent", "backpack"]
+CATEGORIES = {"hiking boots": "hiking_boots", "running shoes": "running_shoes", "laptop": "laptops",
+              "headphones": "headphones", "smartphone": "smartphones", "coffee machine": "coffee_machines",
+              "sofa": "sofas", "office chair": "office_chairs", "tent": "tents", "backpack": "backpacks"}
 WISHES = ["", "waterproof ", "lightweight ", "black ", "cheap ", "premium ", "comfortable "]
-BUDGETS = ["", " under 150", " under 400", " under 900"]
+BUDGET_QUANTILES = (None, 0.5, 0.8)     # no budget, or one that half / most of the category fits
 
 
 def percentile(values: List[float], q: float) -> float:
@@ -51,18 +52,33 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def product_queries(count: int) -> List[str]:
-    queries = [f"{w}{c}{b}".strip() for c in CATEGORIES for w in WISHES for b in BUDGETS]
+def product_queries(count: int, prices: Dict[str, List[float]]) -> List[str]:
+    """Realistic requests that the demo catalog can answer (a budget no product
+    fits gets a short 'nothing fits' turn, which would flatter the figures)."""
+    queries = []
+    for words, category in CATEGORIES.items():
+        for wish in WISHES:
+            for quantile in BUDGET_QUANTILES:
+                budget = "" if quantile is None else f" under {int(np.quantile(prices[category], quantile))}"
+                queries.append(f"{wish}{words}{budget}")
     np.random.default_rng(0).shuffle(queries)
     return queries[:count]
 
 
-def bench_turns(stack, turns: int) -> dict:
+def category_prices(settings) -> Dict[str, List[float]]:
+    from embeddings.catalog import load_catalog
+
+    prices: Dict[str, List[float]] = {}
+    for product in load_catalog(settings.catalog_path).products:
+        prices.setdefault(product.category, []).append(product.price)
+    return prices
+
+
+def bench_turns(stack, turns: int, queries: List[str]) -> dict:
     url = stack.rasa_url + "/webhooks/rest/webhook"
     for warm in ("hello", "tents"):                     # first-call costs are not what we measure
         post(url, {"sender": "bench-warm", "message": warm})
     greet, recommend = [], []
-    queries = product_queries(turns)
     for number in range(turns):
         sender = f"bench-{uuid.uuid4().hex[:8]}"
         # alternate, so both kinds of turn see the same machine conditions
@@ -87,13 +103,12 @@ def synthetic_catalog(base_index, size: int):
     return products, vectors
 
 
-def bench_search(runtime, synthetic_size: int) -> dict:
+def bench_search(runtime, synthetic_size: int, queries: List[str]) -> dict:
     from actions.runtime import index_settings
     from embeddings.filters import SearchFilters
     from embeddings.index import ProductIndex, build_or_load
 
     settings = index_settings(runtime.settings)
-    queries = product_queries(200)
     vectors = [runtime.encoder.encode_query(q) for q in queries]
     demo = runtime.index
     filtered = SearchFilters(categories=("hiking_boots",), max_price=150, in_stock=True)
@@ -143,17 +158,18 @@ def main(args) -> int:
                  "TRACKER_DB_NAME": str(scratch / "tracker.db"), "RASA_PORT": os.environ.get("BENCH_RASA_PORT", "25005"),
                  "ACTIONS_PORT": os.environ.get("BENCH_ACTIONS_PORT", "25055"), "RASA_API_TOKEN": uuid.uuid4().hex}
     settings = load_settings(dict(os.environ, **overrides))
+    prices = category_prices(settings)
     stack = Stack(settings, ensure_model(settings, quiet=True), scratch / "logs", extra_env=overrides)
     print(f"starting the stack on ports {settings.rasa_port}/{settings.actions_port} ...", flush=True)
     stack.start()
     try:
-        turns = bench_turns(stack, args.turns)
+        turns = bench_turns(stack, args.turns, product_queries(args.turns, prices))
         actions_pid = stack.processes[0].pid
         memory = rss_mb(actions_pid)
     finally:
         stack.stop()
     runtime = build_runtime(settings)
-    search = bench_search(runtime, args.synthetic)
+    search = bench_search(runtime, args.synthetic, product_queries(200, prices))
     shutil.rmtree(scratch, ignore_errors=True)
 
     greet50, rec50 = percentile(turns["greet"], 50), percentile(turns["recommend"], 50)

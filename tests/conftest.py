@@ -103,6 +103,27 @@ def conversation(runtime, request):
     return Conversation(runtime, f"test-{request.node.name[:40]}-{uuid.uuid4().hex[:8]}")
 
 
+# -- real PostgreSQL ------------------------------------------------------------
+@pytest.fixture(scope="module")
+def postgres_database():
+    """A throwaway database on the PostgreSQL server (TEST_POSTGRES_URL), dropped afterwards."""
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(load_settings().test_postgres_url, isolation_level="AUTOCOMMIT")
+    name = f"shop_test_{uuid.uuid4().hex[:10]}"
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:  # pragma: no cover - only without a PostgreSQL server
+        pytest.skip(f"PostgreSQL not reachable: {exc}")
+    yield admin.url.set(database=name)
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
 # -- the real stack -------------------------------------------------------------
 class RestClient:
     """Talks to the running Rasa server over its REST channel and HTTP API."""

@@ -15,23 +15,6 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
-def postgres_database():
-    admin_url = load_settings().test_postgres_url
-    name = f"shop_e2e_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:  # pragma: no cover - only without a PostgreSQL server
-        pytest.skip(f"PostgreSQL not reachable: {exc}")
-    url = admin.url.set(database=name)
-    yield url
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
-
-
-@pytest.fixture(scope="module")
 def scaled(tmp_path_factory, postgres_database):
     import socket
 

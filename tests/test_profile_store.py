@@ -8,27 +8,12 @@ from sqlalchemy import create_engine, text
 from actions.profiles import ProfileStore
 
 
-@pytest.fixture(scope="module")
-def postgres_url():
-    from bot.settings import load_settings
-
-    admin_url = load_settings().test_postgres_url
-    name = f"shop_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:  # pragma: no cover - only without a PostgreSQL server
-        pytest.skip(f"PostgreSQL not reachable at {admin_url}: {exc}")
-    yield admin_url.rsplit("/", 1)[0] + "/" + name
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 def store(request, tmp_path):
-    url = f"sqlite:///{tmp_path}/profiles.db" if request.param == "sqlite" else request.getfixturevalue("postgres_url")
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path}/profiles.db"
+    else:
+        url = request.getfixturevalue("postgres_database").render_as_string(hide_password=False)
     store = ProfileStore(url)
     yield store
     store.dispose()
