@@ -66,6 +66,7 @@ class ProductIndex:
         self.settings = settings
         self.by_id: Dict[str, Product] = {p.id: p for p in self.products}
         self.position: Dict[str, int] = {p.id: i for i, p in enumerate(self.products)}
+        self.encoder = None            # set by build_or_load; needed only for text queries
         self._build_columns()
 
     # -- construction -----------------------------------------------------
@@ -155,6 +156,12 @@ class ProductIndex:
         return mask
 
     # -- search -----------------------------------------------------------
+    def search(self, query: str, filters: SearchFilters = SearchFilters(), k: int = 5) -> List[SearchHit]:
+        """The k products most similar to the text that pass every hard filter."""
+        if self.encoder is None:
+            raise RuntimeError("this index has no encoder attached; use search_vector")
+        return self.search_vector(self.encoder.encode_query(query), filters, k)
+
     def search_vector(self, query: np.ndarray, filters: SearchFilters = SearchFilters(),
                       k: int = 5) -> List[SearchHit]:
         if k <= 0 or not self.products:
@@ -261,9 +268,11 @@ def build_or_load(products: Sequence[Product], encoder, cache_dir: Path,
     directory = Path(cache_dir) / key
     cached = load_cached_index(directory, settings) if (directory / "meta.json").exists() else None
     if cached is not None:
+        cached.encoder = encoder
         return LoadResult(cached, True, time.perf_counter() - started, key)
     texts = [p.embedding_text() for p in products]
     vectors = encoder.encode(texts, progress=progress) if texts else np.zeros((0, encoder.dimension), np.float32)
     index = ProductIndex.from_vectors(products, vectors, settings)
+    index.encoder = encoder
     save_index(index, directory, {"key": key, "model": encoder.fingerprint, "products": len(products)})
     return LoadResult(index, False, time.perf_counter() - started, key)

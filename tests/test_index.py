@@ -68,8 +68,25 @@ def test_filter_with_no_match_returns_nothing(runtime):
 def test_semantic_search_finds_the_right_category(runtime):
     for query, category in [("waterproof hiking boots", "hiking_boots"), ("espresso machine", "coffee_machines"),
                             ("noise cancelling headphones", "headphones")]:
-        hits = runtime.index.search_vector(runtime.encoder.encode_query(query), SearchFilters(), 5)
+        hits = runtime.index.search(query, SearchFilters(), 5)
         assert sum(h.product.category == category for h in hits) >= 4, query
+
+
+def test_text_search_applies_every_hard_filter(runtime):
+    in_stock = {p.id for p in runtime.index.products if p.in_stock}
+    boots = runtime.index.search("waterproof hiking boots", SearchFilters(max_price=120), 50)
+    excluded = boots[0].product.id
+    filters = SearchFilters(categories=("hiking_boots",), min_price=95, max_price=120, colours=("brown",),
+                            sizes=("42",), in_stock=True, exclude_ids=frozenset({excluded}))
+    hits = runtime.index.search("waterproof hiking boots", filters, 10)
+    assert hits and excluded not in {h.product.id for h in hits}
+    for hit in hits:
+        p = hit.product
+        assert p.category == "hiking_boots" and 95 <= p.price <= 120 and "brown" in p.colours
+        assert "42" in p.sizes and p.id in in_stock
+    others = runtime.index.search("boots", SearchFilters(categories=("hiking_boots",),
+                                                         exclude_brands=(hits[0].product.brand,)), 10)
+    assert others and all(h.product.brand != hits[0].product.brand for h in others)
 
 
 def test_cache_is_reused_and_rebuilt_when_catalog_changes(runtime, tmp_path):
