@@ -46,5 +46,28 @@ class ShopAction(Action, ABC):
         """Do the work; return the events for Rasa."""
 
 
+class ProductAction(ShopAction, ABC):
+    """An action about the one product the customer points at ("the second
+    one", a button, the product in focus). A reference that fails gets its
+    polite explanation and nothing else happens."""
+
+    def handle(self, runtime: Runtime, dispatcher: CollectingDispatcher, tracker: Tracker,
+               domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        from actions.references import resolve_in_conversation
+        from actions.state import latest_text
+
+        parsed = runtime.parser.parse(latest_text(tracker))
+        resolved = resolve_in_conversation(runtime, tracker, parsed)
+        if resolved.first is None:
+            dispatcher.utter_message(text=resolved.problem)
+            return []
+        return self.handle_product(runtime, dispatcher, tracker, resolved.first, parsed)
+
+    @abstractmethod
+    def handle_product(self, runtime: Runtime, dispatcher: CollectingDispatcher, tracker: Tracker,
+                       product, parsed) -> List[Dict[Text, Any]]:
+        """Act on the product the message points at."""
+
+
 def intent_of(tracker: Tracker) -> str:
     return (tracker.latest_message.get("intent") or {}).get("name") or ""

@@ -7,10 +7,10 @@ from urllib.parse import urlencode
 
 from embeddings.catalog import Product
 from actions import messages, state as slots
-from actions.base import ShopAction
+from actions.base import ProductAction, ShopAction
 from actions.offers import offer_for
 from actions.recommender import taste_from_profile
-from actions.references import resolve, resolve_in_conversation
+from actions.references import resolve
 
 
 def cart_lines(runtime, profile) -> List[Tuple[Product, int, List[str]]]:
@@ -53,16 +53,10 @@ def cart_payload(runtime, lines):
     return messages.products_payload(items, runtime.settings.shop_base_url)
 
 
-class ActionAddToCart(ShopAction):
+class ActionAddToCart(ProductAction):
     NAME = "action_add_to_cart"
 
-    def handle(self, runtime, dispatcher, tracker, domain):
-        parsed = runtime.parser.parse(slots.latest_text(tracker))
-        resolved = resolve_in_conversation(runtime, tracker, parsed)
-        product = resolved.first
-        if product is None:
-            dispatcher.utter_message(text=resolved.problem)
-            return []
+    def handle_product(self, runtime, dispatcher, tracker, product, parsed):
         if not product.in_stock:
             dispatcher.utter_message(text=f"Sorry, the {product.title} is out of stock right now, "
                                           "so I can't add it. Want me to find something similar?")

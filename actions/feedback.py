@@ -4,21 +4,15 @@ from __future__ import annotations
 from rasa_sdk.events import SlotSet
 
 from actions import state as slots
-from actions.base import ShopAction
+from actions.base import ProductAction
 from actions.offers import offer_for
 from actions.recommender import taste_from_profile
-from actions.references import resolve_in_conversation
 
 
-class ActionLikeProduct(ShopAction):
+class ActionLikeProduct(ProductAction):
     NAME = "action_like_product"
 
-    def handle(self, runtime, dispatcher, tracker, domain):
-        resolved = resolve_in_conversation(runtime, tracker)
-        product = resolved.first
-        if product is None:
-            dispatcher.utter_message(text=resolved.problem)
-            return []
+    def handle_product(self, runtime, dispatcher, tracker, product, parsed):
         customer = slots.customer_id(tracker)
         runtime.store.set_feedback(customer, product.id, +1, product.brand)
         dispatcher.utter_message(text=f"Great choice - I'll remember you like the {product.title} "
@@ -28,15 +22,10 @@ class ActionLikeProduct(ShopAction):
                                                           slots.offered(tracker), slots.shown(tracker))
 
 
-class ActionDislikeProduct(ShopAction):
+class ActionDislikeProduct(ProductAction):
     NAME = "action_dislike_product"
 
-    def handle(self, runtime, dispatcher, tracker, domain):
-        resolved = resolve_in_conversation(runtime, tracker)
-        product = resolved.first
-        if product is None:
-            dispatcher.utter_message(text=resolved.problem)
-            return []
+    def handle_product(self, runtime, dispatcher, tracker, product, parsed):
         runtime.store.set_feedback(slots.customer_id(tracker), product.id, -1, product.brand)
         dispatcher.utter_message(text=f"Noted - I won't show you the {product.title} again unless you ask for it. "
                                       "Say \"show more\" for other options.")

@@ -9,10 +9,11 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from embeddings.catalog import Product
 from actions import messages, state as slots
-from actions.base import ShopAction
+from actions.base import ProductAction, ShopAction
 from actions.offers import offer_for, send_services
 from actions.recommender import taste_from_profile
 from actions.references import resolve_in_conversation
+from actions.understanding import Parsed
 
 AVAILABILITY_TEXT = {"in_stock": "in stock", "low_stock": "in stock, only a few left",
                      "out_of_stock": "out of stock at the moment"}
@@ -76,19 +77,12 @@ def answer_question(product: Product, question: str, parsed) -> Optional[str]:
     return None
 
 
-class ActionProductDetails(ShopAction):
+class ActionProductDetails(ProductAction):
     NAME = "action_product_details"
 
-    def handle(self, runtime, dispatcher: CollectingDispatcher, tracker: Tracker,
-               domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        text = slots.latest_text(tracker)
-        parsed = runtime.parser.parse(text)
-        resolved = resolve_in_conversation(runtime, tracker, parsed)
-        product = resolved.first
-        if product is None:
-            dispatcher.utter_message(text=resolved.problem)
-            return []
-        answer = answer_question(product, text, parsed)
+    def handle_product(self, runtime, dispatcher: CollectingDispatcher, tracker: Tracker,
+                       product: Product, parsed: Parsed) -> List[Dict[Text, Any]]:
+        answer = answer_question(product, parsed.text, parsed)
         body = describe_product(product)
         dispatcher.utter_message(
             text=(answer + "\n" if answer else "") + body,
