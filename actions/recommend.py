@@ -124,7 +124,9 @@ class ActionRecommend(ShopAction):
 
         reference = None
         if parsed.references or parsed.brand_reference or intent == "more_like":
-            resolved = resolve(runtime, parsed, shown_ids, slots.focus(tracker))
+            # A "More like this" button names its product: /more_like{"product_id": ...}
+            resolved = resolve(runtime, parsed, shown_ids, slots.focus(tracker),
+                               product_id=slots.entity(tracker, "product_id"))
             if resolved.problem and (parsed.references or intent == "more_like"):
                 dispatcher.utter_message(text=resolved.problem)
                 return []

@@ -1,0 +1,163 @@
+"""WhatsApp through Twilio, replacing Rasa's Twilio channel (which checks no signature).
+
+Incoming: Twilio posts a form to /webhooks/whatsapp/webhook signed with
+X-Twilio-Signature (HMAC-SHA1 of the public URL plus the sorted form fields,
+with the account's auth token). Behind a proxy the URL Twilio signed is not the
+one this server sees, so it can be configured (WHATSAPP_PUBLIC_URL).
+
+Outgoing: the Twilio REST Messages API. Products are a numbered list with a
+link each; quick replies are lettered options. The customer can answer "2" to
+open product 2 of the list shown last, or "B" (or the option's text) for a quick
+reply - the channel remembers per customer what was shown.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, List, Optional, Text
+from urllib.parse import parse_qsl
+
+import aiohttp
+from sanic import Blueprint, response
+from sanic.request import Request
+
+from bot.channels.inbound import Incoming, Malformed, twilio_messages
+from bot.channels.memory import ChannelMemory
+from bot.channels.messaging import MessagingInput, MessagingOutput, OnNewMessage, credential
+from bot.channels.outbound import ApiClient
+from bot.channels.render import OPTION_LETTERS, whatsapp_pick, whatsapp_plan
+from bot.channels.security import twilio_signature_ok
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_API_BASE = "https://api.twilio.com"
+PICKS_TTL_SECONDS = 7 * 24 * 3600
+EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
+
+
+class WhatsAppOutput(MessagingOutput):
+    @classmethod
+    def name(cls) -> Text:
+        return "whatsapp"
+
+    def __init__(self, api: ApiClient, api_base: str, account_sid: str, auth_token: str,
+                 memory: ChannelMemory, sender_number: str, to: Optional[str] = None) -> None:
+        self.api = api
+        self.api_base = api_base.rstrip("/")
+        self.account_sid = account_sid
+        self.auth_token = auth_token
+        self.memory = memory
+        self.sender_number = sender_number
+        self.to = to
+        # Quick-reply letters continue across the messages of one turn (A, B, then C...).
+        self._options: Dict[str, str] = {}
+        self._letters = 0
+
+    async def deliver(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+        to = self.to or recipient_id
+        plan = whatsapp_plan(message, self._letters)
+        self._letters += sum(1 for key in plan.options if len(key) == 1 and key in OPTION_LETTERS)
+        self._options.update(plan.options)
+        picks = self.memory.get("whatsapp-picks", to) or {}
+        products: List[str] = plan.products or (picks.get("products") if isinstance(picks, dict) else []) or []
+        self.memory.put("whatsapp-picks", to, {"products": products, "options": self._options},
+                        PICKS_TTL_SECONDS)
+        if not self.sender_number:
+            logger.error("WhatsApp: no sender number (set WHATSAPP_NUMBER); reply to a customer dropped")
+            return
+        url = f"{self.api_base}/2010-04-01/Accounts/{self.account_sid}/Messages.json"
+        auth = aiohttp.BasicAuth(self.account_sid, self.auth_token)
+        for body in plan.bodies:
+            await self.api.post(url, form={"To": to, "From": self.sender_number, "Body": body}, auth=auth,
+                                what="Messages.json")
+
+
+class WhatsAppInput(MessagingInput):
+    platform = "whatsapp"
+
+    @classmethod
+    def name(cls) -> Text:
+        return "whatsapp"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "WhatsAppInput":
+        return cls(account_sid=credential(credentials, "account_sid"),
+                   auth_token=credential(credentials, "auth_token"),
+                   whatsapp_number=credential(credentials, "whatsapp_number"),
+                   public_url=credential(credentials, "public_url"),
+                   api_base=credential(credentials, "api_base", DEFAULT_API_BASE),
+                   state_db=credential(credentials, "state_db"))
+
+    def __init__(self, account_sid: str = "", auth_token: str = "", whatsapp_number: str = "",
+                 public_url: str = "", api_base: str = DEFAULT_API_BASE, state_db: str = "") -> None:
+        super().__init__(state_db)
+        self.account_sid = account_sid
+        self.auth_token = auth_token
+        number = whatsapp_number
+        self.whatsapp_number = number if not number or number.startswith("whatsapp:") else f"whatsapp:{number}"
+        self.public_url = public_url
+        self.api_base = api_base or DEFAULT_API_BASE
+        if not self.configured():
+            logger.info("WhatsApp channel: TWILIO_ACCOUNT_SID / TWILIO_AUTH_TOKEN are not set; "
+                           "/webhooks/whatsapp answers 403.")
+
+    def configured(self) -> bool:
+        return bool(self.account_sid and self.auth_token)
+
+    def output_for(self, incoming: Optional[Incoming]) -> WhatsAppOutput:
+        sender_number = (incoming.destination.get("from") if incoming else "") or self.whatsapp_number
+        return WhatsAppOutput(self.api, self.api_base, self.account_sid, self.auth_token, self.memory,
+                              sender_number, incoming.destination["to"] if incoming else None)
+
+    def get_output_channel(self) -> Optional[WhatsAppOutput]:
+        return self.output_for(None) if self.configured() else None
+
+    def signed_url(self, request: Request) -> str:
+        """The URL Twilio signed: the configured public URL (plus this request's query), or ours."""
+        if not self.public_url:
+            return request.url
+        if request.query_string and "?" not in self.public_url:
+            return f"{self.public_url}?{request.query_string}"
+        return self.public_url
+
+    def resolve(self, incoming: Incoming) -> Incoming:
+        """"2" -> details of product 2 of the last list; "B" -> quick reply B."""
+        if incoming.text and not incoming.is_payload:
+            picks = self.memory.get("whatsapp-picks", incoming.destination["to"]) or {}
+            if isinstance(picks, dict):
+                chosen = whatsapp_pick(incoming.text, picks.get("products") or [], picks.get("options") or {})
+                if chosen:
+                    incoming.text, incoming.is_payload = chosen, True
+        return incoming
+
+    def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
+        whatsapp = Blueprint("shop_whatsapp_webhook", __name__)
+
+        @whatsapp.route("/", methods=["GET"])
+        async def health(request: Request):
+            return self.health()
+
+        @whatsapp.route("/webhook", methods=["POST"])
+        async def webhook(request: Request):
+            if not self.configured():
+                return self.not_configured()
+            try:
+                pairs = parse_qsl((request.body or b"").decode("utf-8"), keep_blank_values=True)
+            except (UnicodeDecodeError, ValueError):
+                pairs = None
+            signature = request.headers.get("X-Twilio-Signature")
+            if pairs is None or not twilio_signature_ok(self.auth_token, self.signed_url(request), pairs, signature):
+                return response.json({"error": "bad or missing X-Twilio-Signature"}, status=403)
+            form: Dict[str, List[str]] = {}
+            for name, value in pairs:
+                form.setdefault(name, []).append(value)
+            try:
+                found = twilio_messages(form)
+            except Malformed as problem:
+                return response.json({"error": problem.reason}, status=problem.status)
+            for incoming in found:
+                if self.first_delivery(incoming):
+                    self.spawn(self.handle(self.resolve(incoming), on_new_message))
+            # Replies go through the REST API, so the TwiML answer is empty.
+            return response.text(EMPTY_TWIML, content_type="text/xml")
+
+        return self.with_shutdown(whatsapp)
