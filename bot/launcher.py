@@ -6,6 +6,7 @@ import json
 import os
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -42,6 +43,12 @@ def _request(url: str, payload: Optional[dict] = None, timeout: float = 5) -> Op
             return json.loads(body) if body.strip().startswith((b"{", b"[")) else {"text": body.decode()}
     except (urllib.error.URLError, OSError, ValueError):
         return None
+
+
+def port_in_use(port: int, host: str = "127.0.0.1") -> bool:
+    with socket.socket() as probe:
+        probe.settimeout(0.5)
+        return probe.connect_ex((host, port)) == 0
 
 
 @dataclass
@@ -81,6 +88,11 @@ class Stack:
         return process
 
     def start(self) -> "Stack":
+        # Another instance on our ports would answer the readiness checks for us.
+        for port in (self.settings.actions_port, self.settings.rasa_port):
+            if port_in_use(int(port)):
+                raise RuntimeError(f"port {port} is already in use - is the assistant already running? "
+                                   "Set RASA_PORT / ACTIONS_PORT to use other ports.")
         env = self._env()
         actions_env = dict(env, SHOP_ACTIONS_WARM_UP="1")
         python = str(self.settings.path("app_venv") / "bin" / "python")

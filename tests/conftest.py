@@ -188,6 +188,15 @@ def text_of(replies):
     return "\n".join(r.get("text") or "" for r in replies)
 
 
+def free_port() -> int:
+    """A port nothing listens on now (the OS picks it), so parallel runs never collide."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 def start_stack(var: Path, overrides: Dict[str, str]):
     """Real action server + real Rasa server with the trained model."""
     from bot.launcher import Stack
@@ -213,8 +222,8 @@ def stack(tmp_path_factory):
     var = tmp_path_factory.mktemp("stack")
     running = start_stack(var, {
         "PROFILE_DB_URL": f"sqlite:///{var}/profiles.db", "TRACKER_DB_NAME": str(var / "tracker.db"),
-        "RASA_PORT": os.environ.get("TEST_RASA_PORT", "15005"),
-        "ACTIONS_PORT": os.environ.get("TEST_ACTIONS_PORT", "15055")})
+        "RASA_PORT": os.environ.get("TEST_RASA_PORT") or str(free_port()),
+        "ACTIONS_PORT": os.environ.get("TEST_ACTIONS_PORT") or str(free_port())})
     yield running
     running.stop()
 

@@ -15,11 +15,11 @@ import urllib.request
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, free_port
 
 pytestmark = pytest.mark.e2e
 
-RASA_PORT, ACTIONS_PORT = 18005, 18055
+RASA_PORT, ACTIONS_PORT = free_port(), free_port()
 
 
 def port_open(port: int) -> bool:
@@ -37,8 +37,9 @@ def status_of(url: str, data: bytes = None) -> int:
         return error.code
 
 
-@pytest.fixture
-def launched(tmp_path):
+@pytest.fixture(scope="module")
+def launched(tmp_path_factory):
+    tmp_path = tmp_path_factory.mktemp("launched")
     env = dict(os.environ, SHOP_VAR_DIR=str(tmp_path), RASA_PORT=str(RASA_PORT), ACTIONS_PORT=str(ACTIONS_PORT),
                PROFILE_DB_URL=f"sqlite:///{tmp_path}/profiles.db", TRACKER_DB_NAME=str(tmp_path / "tracker.db"))
     env.pop("RASA_API_TOKEN", None)
@@ -56,6 +57,16 @@ def launched(tmp_path):
     yield process, lines, output, tmp_path
     if process.poll() is None:
         process.kill()
+
+
+def test_second_instance_on_the_same_ports_is_refused(launched):
+    process, _, _, var = launched
+    env = dict(os.environ, SHOP_VAR_DIR=str(var / "second"), RASA_PORT=str(RASA_PORT),
+               ACTIONS_PORT=str(ACTIONS_PORT))
+    second = subprocess.run([sys.executable, "-m", "bot", "run"], cwd=ROOT, env=env, capture_output=True,
+                            text=True, timeout=120)
+    assert second.returncode == 1 and "already in use" in second.stderr
+    assert process.poll() is None                    # the first instance is untouched
 
 
 def test_run_serves_protects_the_api_and_stops_cleanly_on_ctrl_c(launched):

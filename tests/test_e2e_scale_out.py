@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from bot.settings import load_settings
-from tests.conftest import RestClient, first_products, start_stack, text_of
+from tests.conftest import RestClient, first_products, free_port, start_stack, text_of
 
 pytestmark = pytest.mark.e2e
 
@@ -32,10 +32,10 @@ def scaled(tmp_path_factory, postgres_database):
         "TRACKER_DB_USER": url.username or "", "TRACKER_DB_PASSWORD": url.password or "",
         "LOCK_STORE_TYPE": "redis", "LOCK_STORE_HOST": "127.0.0.1", "LOCK_STORE_PORT": "6379",
         "LOCK_STORE_DB": "3"}
-    first = start_stack(tmp_path_factory.mktemp("replica-a"), {**shared, "RASA_PORT": "16005", "ACTIONS_PORT": "16055"})
+    first = start_stack(tmp_path_factory.mktemp("replica-a"), {**shared, "RASA_PORT": str(free_port()), "ACTIONS_PORT": str(free_port())})
     try:
         second = start_stack(tmp_path_factory.mktemp("replica-b"),
-                             {**shared, "RASA_PORT": "16105", "ACTIONS_PORT": "16155",
+                             {**shared, "RASA_PORT": str(free_port()), "ACTIONS_PORT": str(free_port()),
                               "RASA_API_TOKEN": "test-token"})
     except Exception:
         first.stop()
