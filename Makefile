@@ -23,7 +23,9 @@ setup: $(VENV)/.installed $(RASA_VENV)/.installed $(WIDGET_VENDOR)/.installed $(
 $(WIDGET_VENDOR)/.installed: $(WIDGET)/package-lock.json
 	cd $(WIDGET) && npm ci --no-audit --no-fund
 	mkdir -p $(WIDGET_VENDOR)
-	cp $(WIDGET)/node_modules/rasa-webchat/lib/index.js $(WIDGET_VENDOR)/rasa-webchat.js
+	@# Same file, without its Google Fonts @import: nothing is fetched from a third party.
+	sed 's|@import url(https://fonts.googleapis.com/css?family=Inter:400,500,700&display=swap);||g' \
+	    $(WIDGET)/node_modules/rasa-webchat/lib/index.js > $(WIDGET_VENDOR)/rasa-webchat.js
 	cp $(WIDGET)/node_modules/react/umd/react.production.min.js $(WIDGET_VENDOR)/react.production.min.js
 	@touch $@
 

@@ -69,14 +69,25 @@
     }
   }
 
+  // rasa-webchat's own starting state, for a browser that has none stored yet
+  // (it reads `params` back on start and would otherwise start hidden).
+  var FRESH_PARAMS = {
+    connected: false, initialized: false, isChatVisible: true, isChatOpen: false, disabledInput: true,
+    docViewer: false, connectingText: "Waiting for server...", unreadCount: 0, messageDelayed: false,
+    oldUrl: "", pageChangeCallbacks: {}
+  };
+
   function adoptSession(answer) {
     var stored = storedSession();
-    if (answer.keep_conversation && stored) {
-      stored.session_id = answer.session_id;
-    } else {
-      // Someone else's (or no) conversation in this browser: start empty.
-      stored = { session_id: answer.session_id, version: WEBCHAT_VERSION };
+    if (!stored || !stored.params) {
+      stored = { params: FRESH_PARAMS, conversation: [], metadata: {}, version: WEBCHAT_VERSION };
+    } else if (!answer.keep_conversation) {
+      // Someone else's conversation in this browser (logged out, other customer): start empty.
+      stored.conversation = [];
+      stored.metadata = {};
     }
+    stored.session_id = answer.session_id;
+    stored.lastUpdate = Date.now();
     window.localStorage.setItem(STORAGE_KEY, JSON.stringify(stored));
   }
 
