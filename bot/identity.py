@@ -135,7 +135,7 @@ def resolve_session(signer: SessionSigner, shop_secret: str, shop_token: object 
 
     - a valid shop token: that customer's session (the current one kept if it
       already belongs to them, so the conversation on screen stays);
-    - otherwise the current anonymous session, if it is still valid;
+    - otherwise the current anonymous session (renewed), if it is still valid;
     - otherwise a new anonymous one. A customer session without a valid shop
       token on the page (logged out, token expired) is not continued, so the
       next person at a shared computer does not see it.
@@ -146,7 +146,8 @@ def resolve_session(signer: SessionSigner, shop_secret: str, shop_token: object 
         same = existing is not None and existing.customer_id == customer_id
         return Resolution(signer.issue(customer_id), same, shop_token_valid=True)
     if existing is not None and existing.anonymous:
-        return Resolution(existing, True, shop_token_valid=False)
+        # Renewed, so an anonymous visitor is remembered for `visitor_days` after their last visit.
+        return Resolution(signer.issue(existing.customer_id), True, shop_token_valid=False)
     return Resolution(signer.issue_anonymous(), False, shop_token_valid=False)
 
 

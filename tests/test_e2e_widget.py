@@ -186,6 +186,8 @@ async def test_a_logged_in_customer_is_the_same_on_every_device(widget_stack):
 
 # -- a real browser ------------------------------------------------------------------------------
 def test_browser_cards_add_to_cart_services_and_reload(widget_stack):
+    """Open the demo shop, ask for boots, see cards, Add to cart, see the service offer,
+    reload and still see the conversation; then ask from a product tile."""
     node = shutil.which("node")
     widget_dir = ROOT / "bot" / "web" / "widget"
     if not node or not (widget_dir / "node_modules" / "playwright-core").exists() \
@@ -205,4 +207,6 @@ def test_browser_cards_add_to_cart_services_and_reload(widget_stack):
     assert result["cards"] >= 3 and result["services"] >= 1
     assert result["cards_after_reload"] >= 3 and result["services_after_reload"] >= 1
     assert "hiking boots" in result["text_after_reload"]
+    assert result["asked_from_page"].startswith("Tell me about")       # window.ShopAssistant.ask
+    assert not result["errors"]
     assert screenshot.exists() and screenshot.stat().st_size > 10_000

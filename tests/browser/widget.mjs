@@ -35,7 +35,9 @@ try {
   await launcher.click();
   const input = await page.waitForSelector(".rw-new-message", { timeout: 60_000 });
   await page.waitForFunction(() => !document.querySelector(".rw-new-message").disabled, null, { timeout: 60_000 });
-  await page.waitForSelector(".rw-response", { timeout: TURN });      // the greeting
+  // The greeting (before the customer writes, any text in the conversation is the bot's).
+  await page.waitForFunction(() => /\w{3,}/.test((document.querySelector(".rw-messages-container") || {}).innerText || ""),
+                             null, { timeout: TURN });
   await input.fill("waterproof hiking boots under 120");
   await input.press("Enter");
   await page.waitForSelector(".sa-card", { timeout: TURN });
@@ -63,6 +65,15 @@ try {
   await page.locator(".sa-services").last().scrollIntoViewIfNeeded();
   await page.waitForTimeout(500);
   await page.screenshot({ path: process.env.SCREENSHOT, fullPage: false });
+
+  // A question from the page itself (the demo tiles' "Ask the assistant").
+  const before = await page.locator(".rw-response").count();
+  await page.locator(".tile-ask").nth(1).click();
+  const question = await page.locator(".tile-ask").nth(1).getAttribute("data-question");
+  await page.waitForFunction(([text, count]) =>
+      document.querySelector(".rw-messages-container").innerText.includes(text)
+      && document.querySelectorAll(".rw-response").length > count, [question, before], { timeout: TURN });
+  result.asked_from_page = question;
   result.errors = errors;
   console.log(JSON.stringify(result));
 } catch (error) {

@@ -35,7 +35,7 @@
     ask: function (text) {
       if (!widget) { pending.push(text); return; }
       openChat();
-      widget.sendMessage(text);
+      widget.sendMessage(text, text);       // (payload, text shown as the customer's message)
     }
   };
 
