@@ -7,13 +7,31 @@ PY311 := $(shell bot/find-python 3.11)
 VENV := .venv
 RASA_VENV := .venv-rasa
 PY := $(VENV)/bin/python
+WIDGET := bot/web/widget
+WIDGET_VENDOR := bot/web/static/vendor
+CHROMIUM := /usr/bin/chromium
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: setup index model run test bench validate clean
 
-setup: $(VENV)/.installed $(RASA_VENV)/.installed
+setup: $(VENV)/.installed $(RASA_VENV)/.installed $(WIDGET_VENDOR)/.installed $(CHROMIUM)
+
+# The website widget (rasa-webchat 1.0.1 + React) and playwright-core for the
+# browser test, pinned in package-lock.json; served by bot/web from static/vendor/.
+$(WIDGET_VENDOR)/.installed: $(WIDGET)/package-lock.json
+	cd $(WIDGET) && npm ci --no-audit --no-fund
+	mkdir -p $(WIDGET_VENDOR)
+	@# Same file, without its Google Fonts @import: nothing is fetched from a third party.
+	sed 's|@import url(https://fonts.googleapis.com/css?family=Inter:400,500,700&display=swap);||g' \
+	    $(WIDGET)/node_modules/rasa-webchat/lib/index.js > $(WIDGET_VENDOR)/rasa-webchat.js
+	cp $(WIDGET)/node_modules/react/umd/react.production.min.js $(WIDGET_VENDOR)/react.production.min.js
+	@touch $@
+
+# Debian's Chromium for the widget's browser test (no browser downloads).
+$(CHROMIUM):
+	apt-get install -y chromium || (apt-get update && apt-get install -y chromium)
 
 $(VENV)/.installed: requirements/app.txt
 	@test -n "$(PY311)" || (echo "python3.11 is required" && exit 1)

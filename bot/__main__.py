@@ -49,7 +49,7 @@ def cmd_run(args) -> int:
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
-    print("starting the action server and Rasa (logs in var/logs/) ...", flush=True)
+    print("starting the action server, Rasa and the web process (logs in var/logs/) ...", flush=True)
     started = time.perf_counter()
     try:
         stack.start()
@@ -60,6 +60,8 @@ def cmd_run(args) -> int:
     print(f"ready in {time.perf_counter() - started:.0f}s\n"
           f"  chat over REST:   curl -s {stack.rasa_url}/webhooks/rest/webhook -H 'Content-Type: application/json' "
           f"-d '{{\"sender\": \"me\", \"message\": \"waterproof hiking boots under 120\"}}'\n"
+          f"  demo shop + chat: {stack.web_url}/\n"
+          f"  widget snippet:   <script src=\"{stack.web_url}/widget.js\" async></script>\n"
           f"  socket.io:        {stack.rasa_url}/socket.io/\n"
           f"  Rasa HTTP API:    {stack.rasa_url}  (token in var/api_token or RASA_API_TOKEN)\n"
           f"  action server:    {stack.actions_url}\n"
@@ -90,7 +92,7 @@ def main(argv=None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("index", help="build or reuse the product index").set_defaults(func=cmd_index)
     commands.add_parser("train", help="train the Rasa model if its inputs changed").set_defaults(func=cmd_train)
-    commands.add_parser("run", help="start the action server and Rasa").set_defaults(func=cmd_run)
+    commands.add_parser("run", help="start the action server, Rasa and the web process").set_defaults(func=cmd_run)
     bench = commands.add_parser("bench", help="measure latency, search speed and memory")
     bench.add_argument("--turns", type=int, default=60)
     bench.add_argument("--synthetic", type=int, default=100_000)

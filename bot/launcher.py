@@ -1,5 +1,5 @@
-"""Starts the action server and the Rasa server, waits until both answer, and
-stops them cleanly. Used by `make run`, the end-to-end tests and the benchmarks."""
+"""Starts the action server, the Rasa server and the web process (demo shop +
+chat widget), waits until all answer, and stops them cleanly. Used by `make run`, the end-to-end tests and the benchmarks."""
 from __future__ import annotations
 
 import json
@@ -32,6 +32,21 @@ def api_token(settings: Settings) -> str:
     path.write_text(token)
     path.chmod(0o600)
     return token
+
+
+def widget_secret(settings: Settings) -> str:
+    """The secret signing the widget's session tokens (shared by the web process
+    and Rasa's socket.io channel): configured, or generated once under var/."""
+    if settings.widget_session_secret:
+        return settings.widget_session_secret
+    path = settings.path("var_dir") / "widget_secret"
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_urlsafe(32)
+    path.write_text(secret)
+    path.chmod(0o600)
+    return secret
 
 
 def _request(url: str, payload: Optional[dict] = None, timeout: float = 5) -> Optional[dict]:
@@ -68,6 +83,10 @@ class Stack:
         return f"http://{self.settings.actions_host}:{self.settings.actions_port}"
 
     @property
+    def web_url(self) -> str:
+        return f"http://{self.settings.web_host}:{self.settings.web_port}"
+
+    @property
     def token(self) -> str:
         return api_token(self.settings)
 
@@ -75,6 +94,7 @@ class Stack:
         env = rasa_env(self.settings)
         env.update(self.extra_env)
         env.update(self.settings.as_env())      # normalised values win over raw overrides
+        env["WIDGET_SESSION_SECRET"] = widget_secret(self.settings)
         return env
 
     def _spawn(self, name: str, command: List[str], env: Dict[str, str]) -> subprocess.Popen:
@@ -89,10 +109,10 @@ class Stack:
 
     def start(self) -> "Stack":
         # Another instance on our ports would answer the readiness checks for us.
-        for port in (self.settings.actions_port, self.settings.rasa_port):
+        for port in (self.settings.actions_port, self.settings.rasa_port, self.settings.web_port):
             if port_in_use(int(port)):
                 raise RuntimeError(f"port {port} is already in use - is the assistant already running? "
-                                   "Set RASA_PORT / ACTIONS_PORT to use other ports.")
+                                   "Set RASA_PORT / ACTIONS_PORT / WEB_PORT to use other ports.")
         env = self._env()
         actions_env = dict(env, SHOP_ACTIONS_WARM_UP="1")
         python = str(self.settings.path("app_venv") / "bin" / "python")
@@ -105,6 +125,7 @@ class Stack:
                              "--port", str(self.settings.rasa_port), "--interface", self.settings.rasa_host,
                              "--cors", self.settings.cors_origins,
                              "--endpoints", "endpoints.yml", "--credentials", "credentials.yml"], env)
+        self._spawn("web", [python, "-m", "bot.web"], env)
         self.wait_ready(float(self.settings.startup_timeout))
         return self
 
@@ -115,7 +136,7 @@ class Stack:
                             "events": [], "paused": False, "followup_action": None,
                             "active_loop": {}, "latest_action_name": None},
                 "domain": {}, "version": "3.6.21"}
-        actions_ready = rasa_ready = False
+        actions_ready = rasa_ready = web_ready = False
         while time.monotonic() < deadline:
             for process in self.processes:
                 if process.poll() is not None:
@@ -126,7 +147,9 @@ class Stack:
             if actions_ready and not rasa_ready:
                 status = _request(f"{self.rasa_url}/status?token={self.token}")
                 rasa_ready = bool(status and status.get("model_file"))
-            if actions_ready and rasa_ready:
+            if not web_ready:
+                web_ready = _request(self.web_url + "/health", timeout=5) is not None
+            if actions_ready and rasa_ready and web_ready:
                 return
             time.sleep(0.5)
         raise TimeoutError(f"servers not ready after {timeout:.0f}s; see logs in {self.log_dir}")

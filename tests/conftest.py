@@ -198,11 +198,12 @@ def free_port() -> int:
 
 
 def start_stack(var: Path, overrides: Dict[str, str]):
-    """Real action server + real Rasa server with the trained model."""
+    """Real action server + real Rasa server with the trained model (+ the web process)."""
     from bot.launcher import Stack
     from bot.training import ensure_model
 
-    overrides = {"SHOP_VAR_DIR": str(var), "RASA_API_TOKEN": "test-token", **overrides}
+    overrides = {"SHOP_VAR_DIR": str(var), "RASA_API_TOKEN": "test-token", "WEB_PORT": str(free_port()),
+                 **overrides}
     settings = load_settings(dict(os.environ, **overrides))
     model = ensure_model(settings, quiet=True)
     running = Stack(settings, model, var / "logs", extra_env=overrides)

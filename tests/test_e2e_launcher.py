@@ -19,7 +19,7 @@ from tests.conftest import ROOT, free_port
 
 pytestmark = pytest.mark.e2e
 
-RASA_PORT, ACTIONS_PORT = free_port(), free_port()
+RASA_PORT, ACTIONS_PORT, WEB_PORT = free_port(), free_port(), free_port()
 
 
 def port_open(port: int) -> bool:
@@ -41,6 +41,7 @@ def status_of(url: str, data: bytes = None) -> int:
 def launched(tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("launched")
     env = dict(os.environ, SHOP_VAR_DIR=str(tmp_path), RASA_PORT=str(RASA_PORT), ACTIONS_PORT=str(ACTIONS_PORT),
+               WEB_PORT=str(WEB_PORT),
                PROFILE_DB_URL=f"sqlite:///{tmp_path}/profiles.db", TRACKER_DB_NAME=str(tmp_path / "tracker.db"))
     env.pop("RASA_API_TOKEN", None)
     process = subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
@@ -62,7 +63,7 @@ def launched(tmp_path_factory):
 def test_second_instance_on_the_same_ports_is_refused(launched):
     process, _, _, var = launched
     env = dict(os.environ, SHOP_VAR_DIR=str(var / "second"), RASA_PORT=str(RASA_PORT),
-               ACTIONS_PORT=str(ACTIONS_PORT))
+               ACTIONS_PORT=str(ACTIONS_PORT), WEB_PORT=str(WEB_PORT))
     second = subprocess.run([sys.executable, "-m", "bot", "run"], cwd=ROOT, env=env, capture_output=True,
                             text=True, timeout=120)
     assert second.returncode == 1 and "already in use" in second.stderr
@@ -73,6 +74,8 @@ def test_run_serves_protects_the_api_and_stops_cleanly_on_ctrl_c(launched):
     process, lines, output, var = launched
     banner = "".join(output)
     assert f"127.0.0.1:{RASA_PORT}/webhooks/rest/webhook" in banner and "socket.io" in banner
+    assert f"http://127.0.0.1:{WEB_PORT}/widget.js" in banner             # the demo shop and widget
+    assert status_of(f"http://127.0.0.1:{WEB_PORT}/health") == 200
 
     body = json.dumps({"sender": "launcher", "message": "tents under 300"}).encode()
     assert status_of(f"http://127.0.0.1:{RASA_PORT}/webhooks/rest/webhook", body) == 200
@@ -90,4 +93,4 @@ def test_run_serves_protects_the_api_and_stops_cleanly_on_ctrl_c(launched):
     while not lines.empty():
         rest.append(lines.get())
     assert "stopped." in "".join(rest)
-    assert not port_open(RASA_PORT) and not port_open(ACTIONS_PORT)
+    assert not port_open(RASA_PORT) and not port_open(ACTIONS_PORT) and not port_open(WEB_PORT)

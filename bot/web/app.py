@@ -1,0 +1,211 @@
+"""The web process: demo shop page, widget script and assets, identity endpoint.
+
+    GET  /                 demo shop: product tiles from the catalog, the chat widget
+    GET  /widget.js        the one script a shop pastes into its pages
+    GET  /static/...       widget assets (vendor/ holds rasa-webchat and React, copied by `make setup`)
+    POST /api/session      {"customer_token": <shop JWT or null>, "session_id": <stored token or null>}
+                           -> {"session_id", "anonymous", "keep_conversation", "socket_url", "socket_path"}
+    GET  /health
+"""
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+from aiohttp import web
+
+from bot.identity import SessionSigner, resolve_session
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+VENDOR_FILES = ("rasa-webchat.js", "react.production.min.js")
+MAX_BODY = 16 * 1024
+logger = logging.getLogger("bot.web")
+
+CONFIG = web.AppKey("config", dict)
+SIGNER = web.AppKey("signer", SessionSigner)
+PRODUCTS = web.AppKey("products", list)
+
+
+def _cors(response: web.StreamResponse) -> web.StreamResponse:
+    # Shop pages on any domain call /api/session; no cookies are involved.
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Allow-Methods"] = "POST, OPTIONS"
+    response.headers["Access-Control-Allow-Headers"] = "Content-Type"
+    response.headers["Access-Control-Max-Age"] = "600"
+    return response
+
+
+async def session_preflight(request: web.Request) -> web.StreamResponse:
+    return _cors(web.Response(status=204))
+
+
+async def session(request: web.Request) -> web.StreamResponse:
+    config = request.app[CONFIG]
+    raw = await request.content.read(MAX_BODY + 1)
+    if len(raw) > MAX_BODY:
+        return _cors(web.json_response({"error": "body too large"}, status=413))
+    try:
+        body = json.loads(raw or b"{}")
+    except ValueError:
+        return _cors(web.json_response({"error": "body must be JSON"}, status=400))
+    if not isinstance(body, dict):
+        return _cors(web.json_response({"error": "body must be a JSON object"}, status=400))
+    resolution = resolve_session(request.app[SIGNER], config["shop_jwt_secret"],
+                                 body.get("customer_token"), body.get("session_id"))
+    if body.get("customer_token") and not resolution.shop_token_valid:
+        logger.info("shop token refused (forged, expired or malformed); the visitor continues anonymously")
+    response = web.json_response({
+        "session_id": resolution.session.token,
+        "anonymous": resolution.session.anonymous,
+        "keep_conversation": resolution.same_customer,
+        "socket_url": config["socket_url"],
+        "socket_path": "/socket.io/",
+    })
+    response.headers["Cache-Control"] = "no-store"
+    return _cors(response)
+
+
+async def widget_script(request: web.Request) -> web.StreamResponse:
+    response = web.FileResponse(STATIC_DIR / "shop-widget.js")
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+async def health(request: web.Request) -> web.StreamResponse:
+    missing = [name for name in VENDOR_FILES if not (STATIC_DIR / "vendor" / name).exists()]
+    return web.json_response({"status": "ok" if not missing else "widget assets missing", "missing": missing})
+
+
+def _money(price: float, currency: str) -> str:
+    symbol = {"EUR": "€", "GBP": "£", "USD": "$"}.get(currency)
+    text = f"{price:,.2f}"
+    return f"{symbol}{text}" if symbol else f"{text} {currency}"
+
+
+def demo_products(catalog_path: str, count: int) -> List[Dict[str, Any]]:
+    """One well-rated product from each of the first `count` categories."""
+    from embeddings.catalog import load_catalog
+
+    best: Dict[str, Any] = {}
+    for product in load_catalog(catalog_path).products:
+        if product.availability == "out_of_stock":
+            continue
+        current = best.get(product.category)
+        if current is None or (product.rating or 0) > (current.rating or 0):
+            best[product.category] = product
+    chosen = list(best.values())[:count]
+    return [{"id": p.id, "title": p.title, "brand": p.brand, "category": p.category.replace("_", " "),
+             "price": _money(p.price, p.currency), "rating": p.rating} for p in chosen]
+
+
+def snippet(public_url: str) -> str:
+    return (f'<script src="{public_url}/widget.js" async\n'
+            f'        data-customer-token="SIGNED-JWT-OR-EMPTY"></script>')
+
+
+async def shop_page(request: web.Request) -> web.StreamResponse:
+    config = request.app[CONFIG]
+    tiles = []
+    for product in request.app[PRODUCTS]:
+        initials = html.escape(product["category"][:1].upper())
+        question = html.escape(f"Tell me about the {product['title']}")
+        tiles.append(f"""
+      <article class="tile" data-product="{html.escape(product['id'])}">
+        <div class="tile-image" aria-hidden="true"><span>{initials}</span></div>
+        <p class="tile-category">{html.escape(product['category'])}</p>
+        <h3>{html.escape(product['title'])}</h3>
+        <p class="tile-brand">{html.escape(product['brand'])}</p>
+        <p class="tile-price">{html.escape(product['price'])}</p>
+        <button type="button" class="tile-ask" data-question="{question}">Ask the assistant</button>
+      </article>""")
+    token = request.query.get("customer_token", "")
+    page = f"""<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title>Demo shop - shopping assistant</title>
+  <link rel="stylesheet" href="/static/shop.css">
+</head>
+<body>
+  <header class="shop-header">
+    <div class="brand">Trailside <span>demo shop</span></div>
+    <nav><a href="#products">Products</a><a href="#embed">Add the assistant to your shop</a></nav>
+  </header>
+  <section class="hero">
+    <h1>Find the right gear, faster.</h1>
+    <p>Ask our shopping assistant - bottom right - for anything: <em>"waterproof hiking boots under 120"</em>,
+       <em>"a gift for a 10 year old"</em>, <em>"a quiet dishwasher"</em>. It remembers what you like.</p>
+  </section>
+  <main id="products" class="tiles">{''.join(tiles)}
+  </main>
+  <section id="embed" class="embed">
+    <h2>Add the assistant to your shop</h2>
+    <p>Paste this before <code>&lt;/body&gt;</code> on every page. For a logged-in customer, put a token
+       signed with your <code>SHOP_JWT_SECRET</code> in <code>data-customer-token</code>; leave it empty for visitors.</p>
+    <pre><code>{html.escape(snippet(config['public_url']))}</code></pre>
+  </section>
+  <footer class="shop-footer">Demo catalog - prices and products are made up.</footer>
+  <script src="/widget.js" async data-customer-token="{html.escape(token)}"></script>
+  <script>
+    document.addEventListener("click", function (event) {{
+      var button = event.target.closest(".tile-ask");
+      if (button && window.ShopAssistant) window.ShopAssistant.ask(button.getAttribute("data-question"));
+    }});
+  </script>
+</body>
+</html>"""
+    return web.Response(text=page, content_type="text/html", headers={"Cache-Control": "no-store"})
+
+
+def make_app(config: Dict[str, Any], products: Optional[List[Dict[str, Any]]] = None) -> web.Application:
+    app = web.Application(client_max_size=MAX_BODY)
+    app[CONFIG] = config
+    app[SIGNER] = SessionSigner(config["session_secret"], config["visitor_days"], config["customer_hours"])
+    app[PRODUCTS] = products or []
+    app.router.add_get("/", shop_page)
+    app.router.add_get("/widget.js", widget_script)
+    app.router.add_post("/api/session", session)
+    app.router.add_route("OPTIONS", "/api/session", session_preflight)
+    app.router.add_get("/health", health)
+    app.router.add_static("/static/", STATIC_DIR, show_index=False)
+    return app
+
+
+def config_from_settings(settings) -> Dict[str, Any]:
+    socket_url = settings.widget_socket_url or f"http://{settings.rasa_host}:{settings.rasa_port}"
+    public_url = settings.web_public_url or f"http://{settings.web_host}:{settings.web_port}"
+    secret = settings.widget_session_secret or os.environ.get("WIDGET_SESSION_SECRET", "")
+    return {"socket_url": socket_url.rstrip("/"), "public_url": public_url.rstrip("/"),
+            "session_secret": secret, "shop_jwt_secret": settings.shop_jwt_secret,
+            "visitor_days": settings.widget_visitor_days, "customer_hours": settings.widget_customer_hours}
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    from bot.settings import load_settings
+
+    parser = argparse.ArgumentParser(prog="python -m bot.web", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--host")
+    parser.add_argument("--port", type=int)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = load_settings()
+    config = config_from_settings(settings)
+    if not config["session_secret"]:
+        print("WIDGET_SESSION_SECRET is not set (python -m bot run sets it)", file=sys.stderr)
+        return 2
+    missing = [name for name in VENDOR_FILES if not (STATIC_DIR / "vendor" / name).exists()]
+    if missing:
+        logger.warning("widget assets missing (%s): run `make setup`", ", ".join(missing))
+    products = demo_products(str(settings.catalog_path), int(settings.demo_products))
+    web.run_app(make_app(config, products), host=args.host or settings.web_host,
+                port=args.port or int(settings.web_port), print=None, access_log=None)
+    return 0

@@ -1,0 +1,212 @@
+"""The website widget against the real stack (action server, Rasa, web process):
+socket.io clients the way rasa-webchat talks, identities through /api/session,
+and a real headless Chromium on the demo shop page (tests/browser/widget.mjs)."""
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import shutil
+import subprocess
+import time
+import urllib.request
+
+import jwt
+import pytest
+import socketio
+
+from bot.identity import SessionSigner
+from tests.conftest import ROOT, RestClient, free_port, start_stack
+
+pytestmark = pytest.mark.e2e
+
+WIDGET_SECRET = "widget-e2e-session-secret-0123456789abcdef"
+SHOP_SECRET = "shop-e2e-jwt-secret-0123456789abcdef-0123456789abcdef-0123"
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+@pytest.fixture(scope="module")
+def widget_stack(tmp_path_factory):
+    var = tmp_path_factory.mktemp("widget")
+    running = start_stack(var, {
+        "PROFILE_DB_URL": f"sqlite:///{var}/profiles.db", "TRACKER_DB_NAME": str(var / "tracker.db"),
+        "RASA_PORT": str(free_port()), "ACTIONS_PORT": str(free_port()), "WEB_PORT": str(free_port()),
+        "WIDGET_SESSION_SECRET": WIDGET_SECRET, "SHOP_JWT_SECRET": SHOP_SECRET})
+    yield running
+    running.stop()
+
+
+def shop_token(sub: str, exp_in: int = 600, secret: str = SHOP_SECRET) -> str:
+    return jwt.encode({"sub": sub, "exp": int(time.time()) + exp_in}, secret, algorithm="HS256")
+
+
+def api_session(stack, customer_token=None, session_id=None) -> dict:
+    body = json.dumps({"customer_token": customer_token, "session_id": session_id}).encode()
+    request = urllib.request.Request(stack.web_url + "/api/session", data=body,
+                                     headers={"Content-Type": "text/plain"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.loads(response.read())
+
+
+def customer_of(token: str) -> str:
+    return SessionSigner(WIDGET_SECRET).verify(token).customer_id
+
+
+class Widget:
+    """A socket.io client doing what rasa-webchat does."""
+
+    def __init__(self, stack) -> None:
+        self.url = stack.rasa_url
+        self.sio = socketio.AsyncClient(reconnection=False)
+        self.session = None
+        self.received: "asyncio.Queue[dict]" = asyncio.Queue()
+        self._confirmed: "asyncio.Queue[str]" = asyncio.Queue()
+        self.sio.on("session_confirm", self._on_confirm)
+        self.sio.on("bot_uttered", self._on_bot)
+
+    async def _on_confirm(self, data):
+        await self._confirmed.put(data["session_id"] if isinstance(data, dict) else data)
+
+    async def _on_bot(self, data):
+        await self.received.put(data)
+
+    async def open(self, session_id=None, request_session=True) -> "Widget":
+        await self.sio.connect(self.url, socketio_path="/socket.io", transports=["websocket"])
+        if request_session:
+            await self.sio.emit("session_request", {"session_id": session_id})
+            self.session = await asyncio.wait_for(self._confirmed.get(), 30)
+        else:
+            self.session = session_id
+        return self
+
+    async def close(self) -> None:
+        await self.sio.disconnect()
+
+    async def say(self, text: str, timeout: float = 120, quiet: float = 3.0) -> list:
+        await self.sio.emit("user_uttered", {"message": text, "session_id": self.session, "customData": {}})
+        return await self.replies(timeout, quiet)
+
+    async def replies(self, timeout: float = 120, quiet: float = 3.0) -> list:
+        """Everything the bot sends for one turn: the first reply, then until it goes quiet."""
+        got = [await asyncio.wait_for(self.received.get(), timeout)]
+        while True:
+            try:
+                got.append(await asyncio.wait_for(self.received.get(), quiet))
+            except asyncio.TimeoutError:
+                return got
+
+
+def customs(replies, kind):
+    return [r["custom"] for r in replies if isinstance(r.get("custom"), dict) and r["custom"].get("type") == kind]
+
+
+def user_texts(stack, sender: str) -> list:
+    tracker = RestClient(stack).api(f"/conversations/{urllib.request.quote(sender, safe=':')}/tracker")
+    return [e.get("text") for e in tracker["events"] if e["event"] == "user"]
+
+
+# -- socket.io, no browser ---------------------------------------------------------------------
+@pytest.mark.asyncio(loop_scope="module")
+async def test_every_message_gets_a_reply_also_after_reconnecting(widget_stack):
+    widget = await Widget(widget_stack).open()
+    customer = customer_of(widget.session)
+    assert customer.startswith("web:")
+
+    replies = await widget.say("waterproof hiking boots under 120")
+    products = customs(replies, "products")
+    assert products and 3 <= len(products[0]["products"]) <= 5
+    card = products[0]["products"][0]
+    assert {"id", "title", "price", "image", "reason"} <= set(card)
+    assert any(r.get("text") for r in replies)
+
+    replies = await widget.say(f'/add_to_cart{{"product_id":"{card["id"]}"}}')
+    services = customs(replies, "services")
+    assert services and services[0]["for_product"] == card["id"] and services[0]["services"]
+    await widget.close()
+
+    # Reload: the same token is confirmed unchanged and the conversation goes on.
+    again = await Widget(widget_stack).open(widget.session)
+    assert again.session == widget.session
+    assert await again.say("show my cart")
+    assert await again.say("thanks")
+    await again.close()
+    said = user_texts(widget_stack, customer)
+    assert said[0] == "waterproof hiking boots under 120" and said[-2:] == ["show my cart", "thanks"]
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_a_visitor_cannot_take_over_another_visitors_conversation(widget_stack):
+    victim = await Widget(widget_stack).open()
+    victim_id = customer_of(victim.session)
+    await victim.say("a tent for two people")
+    before = user_texts(widget_stack, victim_id)
+
+    version, encoded, expires, mac = victim.session.split(".")
+    for claimed in (victim_id, encoded, f"{version}.{encoded}.{expires}.{'A' * len(mac)}",
+                    f"{version}.{encoded}.{int(expires) + 60}.{mac}"):
+        intruder = await Widget(widget_stack).open(claimed)
+        assert intruder.session != victim.session and customer_of(intruder.session) != victim_id
+        replies = await intruder.say("what do you know about me")
+        assert replies
+        await intruder.close()
+    # A socket that never asked for a session and sends someone's id is refused.
+    sneaky = await Widget(widget_stack).open(victim_id, request_session=False)
+    replies = await sneaky.say("show my cart", timeout=30, quiet=1.0)
+    assert "expired" in replies[0]["text"]
+    await sneaky.close()
+
+    assert victim.received.empty()                        # nothing of theirs reached the victim
+    assert user_texts(widget_stack, victim_id) == before  # and nothing was added to the victim's conversation
+    await victim.close()
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_a_logged_in_customer_is_the_same_on_every_device(widget_stack):
+    laptop_session = api_session(widget_stack, shop_token("c-1042"))
+    assert not laptop_session["anonymous"]
+    laptop = await Widget(widget_stack).open(laptop_session["session_id"])
+    assert customer_of(laptop.session) == "customer:c-1042"
+    await laptop.say("noise cancelling headphones")
+
+    phone_session = api_session(widget_stack, shop_token("c-1042"))
+    phone = await Widget(widget_stack).open(phone_session["session_id"])
+    assert customer_of(phone.session) == "customer:c-1042"
+    assert await phone.say("show my cart")
+    assert await laptop.replies(timeout=30)               # both devices show the conversation
+    assert user_texts(widget_stack, "customer:c-1042")[-2:] == ["noise cancelling headphones", "show my cart"]
+    await laptop.close()
+    await phone.close()
+
+    for bad in (shop_token("c-1042", secret="forged-forged-forged-forged-forged-1234"),
+                shop_token("c-1042", exp_in=-3600), "not-a-token"):
+        refused = api_session(widget_stack, bad, phone.session)
+        assert refused["anonymous"] and not refused["keep_conversation"]
+        assert customer_of(refused["session_id"]).startswith("web:")
+
+
+# -- a real browser ------------------------------------------------------------------------------
+def test_browser_cards_add_to_cart_services_and_reload(widget_stack):
+    """Open the demo shop, ask for boots, see cards, Add to cart, see the service offer,
+    reload and still see the conversation; then ask from a product tile."""
+    node = shutil.which("node")
+    widget_dir = ROOT / "bot" / "web" / "widget"
+    if not node or not (widget_dir / "node_modules" / "playwright-core").exists() \
+            or not os.path.exists("/usr/bin/chromium"):
+        pytest.fail("the browser test needs node, `make setup` (playwright-core) and /usr/bin/chromium")
+    ARTIFACTS.mkdir(exist_ok=True)
+    screenshot = ARTIFACTS / "widget.png"
+    if screenshot.exists():
+        screenshot.unlink()
+    run = subprocess.run([node, str(ROOT / "tests" / "browser" / "widget.mjs")], cwd=ROOT, text=True,
+                         capture_output=True, timeout=400,
+                         env=dict(os.environ, WEB_URL=widget_stack.web_url, WIDGET_DIR=str(widget_dir),
+                                  SCREENSHOT=str(screenshot), ARTIFACTS=str(ARTIFACTS)))
+    print(run.stdout[-4000:], run.stderr[-4000:])
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    result = json.loads(run.stdout.strip().splitlines()[-1])
+    assert result["cards"] >= 3 and result["services"] >= 1
+    assert result["cards_after_reload"] >= 3 and result["services_after_reload"] >= 1
+    assert "hiking boots" in result["text_after_reload"]
+    assert result["asked_from_page"].startswith("Tell me about")       # window.ShopAssistant.ask
+    assert not result["errors"]
+    assert screenshot.exists() and screenshot.stat().st_size > 10_000
