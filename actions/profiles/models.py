@@ -62,6 +62,24 @@ class Purchase(Base):
     source: Mapped[str] = mapped_column(String(32), default="chat")
 
 
+class OrderLine(Base):
+    """One line of an imported order (python -m bot import-orders).
+
+    Cancellation lines keep their negative quantity, so a customer's net
+    quantity of a product is the plain sum over their lines.
+    """
+    __tablename__ = "order_lines"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), index=True)
+    invoice: Mapped[str] = mapped_column(String(64), index=True)
+    stock_code: Mapped[str] = mapped_column(String(64), index=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    quantity: Mapped[int] = mapped_column(Integer)
+    unit_price: Mapped[float] = mapped_column(Float)
+    ordered_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    country: Mapped[str] = mapped_column(String(64), default="")
+
+
 class HandoffRequest(Base):
     __tablename__ = "handoff_requests"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)

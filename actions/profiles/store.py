@@ -9,14 +9,14 @@ import json
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Callable, Dict, Iterator, List, Optional
+from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence
 
 from sqlalchemy import create_engine, delete, event, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from actions.profiles.models import (Base, CartItem, Customer, Erasure, Feedback,
-                                     HandoffRequest, Purchase, utcnow)
+                                     HandoffRequest, OrderLine, Purchase, utcnow)
 
 MAX_QUANTITY = 99
 
@@ -214,6 +214,30 @@ class ProfileStore:
                                  unit_price=unit_price, currency=currency, source=source,
                                  purchased_at=purchased_at or utcnow()))
 
+    def replace_orders(self, lines: Sequence[Any]) -> int:
+        """Store imported order lines; an invoice imported again replaces its
+        earlier lines, so importing the same file twice changes nothing."""
+        invoices = sorted({line.invoice for line in lines})
+        with self._session() as session:
+            existing = set(session.scalars(select(Customer.id)).all())
+            for customer_id in sorted({line.customer_id for line in lines} - existing):
+                session.add(Customer(id=customer_id, preferences="{}", sessions=0))
+            session.flush()
+            for start in range(0, len(invoices), 500):
+                session.execute(delete(OrderLine).where(OrderLine.invoice.in_(invoices[start:start + 500])))
+            session.add_all(OrderLine(customer_id=l.customer_id, invoice=l.invoice, stock_code=l.stock_code,
+                                      description=l.description, quantity=l.quantity, unit_price=l.unit_price,
+                                      ordered_at=l.ordered_at, country=l.country) for l in lines)
+            return len(lines)
+
+    def order_lines(self, customer_id: Optional[str] = None) -> List[OrderLine]:
+        """Imported order lines (one customer's, or all), oldest first."""
+        with self._session() as session:
+            query = select(OrderLine).order_by(OrderLine.ordered_at, OrderLine.id)
+            if customer_id is not None:
+                query = query.where(OrderLine.customer_id == customer_id)
+            return list(session.scalars(query).all())
+
     def record_handoff(self, customer_id: str, message: str) -> int:
         with self._session() as session:
             self._customer(session, customer_id)
@@ -231,7 +255,7 @@ class ProfileStore:
         """Delete everything about a customer and keep an anonymous erasure record."""
         with self._session() as session:
             existed = session.get(Customer, customer_id) is not None
-            for table in (Feedback, CartItem, Purchase, HandoffRequest):
+            for table in (Feedback, CartItem, Purchase, OrderLine, HandoffRequest):
                 session.execute(delete(table).where(table.customer_id == customer_id))
             session.execute(delete(Customer).where(Customer.id == customer_id))
             session.add(Erasure())
