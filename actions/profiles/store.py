@@ -238,6 +238,11 @@ class ProfileStore:
                 query = query.where(OrderLine.customer_id == customer_id)
             return list(session.scalars(query).all())
 
+    def all_purchases(self) -> List[Purchase]:
+        """Every purchase made through the assistant, oldest first (for behaviour signals)."""
+        with self._session() as session:
+            return list(session.scalars(select(Purchase).order_by(Purchase.purchased_at, Purchase.id)).all())
+
     def record_handoff(self, customer_id: str, message: str) -> int:
         with self._session() as session:
             self._customer(session, customer_id)
