@@ -54,8 +54,10 @@ class Boosts:
 
 class LiveBehaviour:
     def __init__(self, products: Mapping[str, Any], baskets: Sequence[Sequence[str]],
-                 bought: Mapping[str, Dict[str, float]], weights: LiveWeights) -> None:
+                 bought: Mapping[str, Dict[str, float]], weights: LiveWeights,
+                 paid: Optional[Mapping[str, List[float]]] = None) -> None:
         self.products = products
+        self.paid = paid or {}
         self.weights = weights
         self.signals = PurchaseSignals(sorted(products), baskets)
         self.bought = bought
@@ -125,6 +127,12 @@ class LiveBehaviour:
         total = sum(brands.values())
         return {b: c / total for b, c in brands.items()}, prices
 
+    def price_drop(self, product_id: str, discount: float) -> bool:
+        """The catalog price is now at least `discount` below the median price customers paid."""
+        paid = self.paid.get(product_id)
+        product = self.products.get(product_id)
+        return bool(paid and product) and product.price <= statistics.median(paid) * (1 - discount)
+
     def bought_with(self, product_id: str, limit: int = 5) -> List[str]:
         return self.signals.bought_with(product_id, limit, self.weights.min_together)
 
@@ -141,25 +149,29 @@ def build_live_behaviour(runtime) -> LiveBehaviour:
     products = runtime.products
     baskets: Dict[Tuple[str, str], List[str]] = {}
     bought: Dict[str, Dict[str, float]] = {}
+    paid: Dict[str, List[float]] = {}
 
-    def add(customer: str, basket: Tuple[str, str], product_id: str, quantity: float) -> None:
+    def add(customer: str, basket: Tuple[str, str], product_id: str, quantity: float, price: float) -> None:
         if product_id not in products:
             return
+        if quantity > 0:
+            paid.setdefault(product_id, []).append(price)
         mine = bought.setdefault(customer, {})
         mine[product_id] = mine.get(product_id, 0.0) + (1.0 if quantity > 0 else -1.0)
         if quantity > 0:
             baskets.setdefault(basket, []).append(product_id)
 
     for line in runtime.store.order_lines():
-        add(line.customer_id, ("order", line.invoice), line.stock_code, line.quantity)
+        add(line.customer_id, ("order", line.invoice), line.stock_code, line.quantity, line.unit_price)
     for purchase in runtime.store.all_purchases():
         # one checkout = the purchases of one customer within the same minute
         minute = purchase.purchased_at.strftime("%Y-%m-%d %H:%M")
-        add(purchase.customer_id, ("chat", purchase.customer_id + minute), purchase.product_id, purchase.quantity)
+        add(purchase.customer_id, ("chat", purchase.customer_id + minute), purchase.product_id, purchase.quantity,
+            purchase.unit_price)
     # a cancelled product is no longer owned
     bought = {c: {p: n for p, n in items.items() if n > 0} for c, items in bought.items()}
     weights = LiveWeights.from_config(behaviour_config(runtime.settings))
-    return LiveBehaviour(products, list(baskets.values()), bought, weights)
+    return LiveBehaviour(products, list(baskets.values()), bought, weights, paid)
 
 
 def live_behaviour(runtime, refresh: bool = False) -> LiveBehaviour:

@@ -80,6 +80,38 @@ class OrderLine(Base):
     country: Mapped[str] = mapped_column(String(64), default="")
 
 
+class PromotionShown(Base):
+    """A promotion shown in a conversation (session): at most one per session."""
+    __tablename__ = "promotions_shown"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), index=True)
+    session: Mapped[int] = mapped_column(Integer)
+    promotion_id: Mapped[str] = mapped_column(String(64))
+    shown_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class ExperimentExposure(Base):
+    """The variant a customer saw in an experiment (first exposure only)."""
+    __tablename__ = "experiment_exposures"
+    __table_args__ = (UniqueConstraint("experiment", "customer_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    experiment: Mapped[str] = mapped_column(String(64), index=True)
+    variant: Mapped[str] = mapped_column(String(64))
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), index=True)
+    exposed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class ExperimentOutcome(Base):
+    """A goal reached (e.g. "purchase") by an exposed customer; counted once per goal."""
+    __tablename__ = "experiment_outcomes"
+    __table_args__ = (UniqueConstraint("experiment", "customer_id", "goal"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    experiment: Mapped[str] = mapped_column(String(64), index=True)
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), index=True)
+    goal: Mapped[str] = mapped_column(String(64))
+    reached_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
 class HandoffRequest(Base):
     __tablename__ = "handoff_requests"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
