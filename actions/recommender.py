@@ -18,9 +18,12 @@ from embeddings.catalog import Product
 from embeddings.filters import SearchFilters
 from actions.messages import money
 from actions.state import SearchState
+from actions.behaviour.config import behaviour_config
+from actions.behaviour.experiments import expose
 from actions.behaviour.live import Boosts, live_behaviour
 
 CANDIDATE_FACTOR = 6
+RANKING_EXPERIMENT = "behaviour_ranking"
 SAME_BRAND_LIMIT = 2
 
 
@@ -103,7 +106,12 @@ def query_vector(runtime, state: SearchState) -> np.ndarray:
 
 
 def behaviour_boosts(runtime, taste: Taste, candidates: Sequence[str]) -> Boosts:
-    """Co-purchase, popularity and the customer's brand and price habits (bot/behaviour.yml `live:`)."""
+    """Co-purchase, popularity and the customer's brand and price habits (bot/behaviour.yml `live:`),
+    unless the customer is in the control group of the behaviour_ranking experiment."""
+    config = behaviour_config(runtime.settings)
+    if taste.customer_id and ((config.get("experiments") or {}).get(RANKING_EXPERIMENT) or {}).get("active"):
+        if expose(runtime.store, config, RANKING_EXPERIMENT, taste.customer_id) == "control":
+            return Boosts({}, {})
     return live_behaviour(runtime).boosts(taste.customer_id, candidates, taste.in_cart)
 
 
