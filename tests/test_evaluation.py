@@ -124,6 +124,17 @@ def test_cli_runs_on_a_small_file(tmp_path):
     assert missing.returncode == 2 and "error" in missing.stderr
 
 
+def test_a_file_without_usable_orders_is_reported_not_crashed(tmp_path):
+    from actions.behaviour.evaluation_cli import NOTHING, evaluate
+    from bot.settings import load_settings
+
+    path = tmp_path / "bad.csv"
+    path.write_text("InvoiceNo,StockCode,Quantity\n1,2,3\n")
+    lines = evaluate(str(path), 0, load_settings(dict(os.environ, SHOP_VAR_DIR=str(tmp_path))), encoder=object())
+    assert lines[-1] == NOTHING
+    assert "  line 1: missing column: InvoiceDate, UnitPrice, CustomerID" in lines
+
+
 def test_hybrid_beats_target_on_the_shared_file(encoder):
     """The issue's target: hybrid hit@10 >= 0.26 on basket completion, seed 0."""
     from actions.behaviour.evaluation_cli import evaluate

@@ -12,6 +12,8 @@ from actions.behaviour.orders import OrderRules, load_orders
 from actions.behaviour.product_vectors import text_vectors
 from actions.behaviour.scoring import METHODS, HybridWeights
 
+NOTHING = "no orders to evaluate"
+
 
 def table(title: str, result: TaskResult) -> str:
     rows = [f"{title} ({result.cases} cases)",
@@ -29,7 +31,7 @@ def evaluate(path: str, seed: int, settings, encoder=None) -> List[str]:
     out = [f"{path}: {len(report.lines)} order lines used, {len(report.skipped)} rows skipped"]
     invoices = invoices_from(report.lines)
     if not invoices:
-        return out + ["no orders to evaluate"]
+        return out + [f"  line {line}: {reason}" for line, reason in report.skipped[:10]] + [NOTHING]
     texts = product_texts(report.lines)
     items = sorted(texts)
     if encoder is None:
@@ -55,4 +57,4 @@ def main(args) -> int:
         return 2
     print("\n\n".join(lines))
     print(f"\n({time.perf_counter() - started:.1f}s)")
-    return 0
+    return 1 if lines[-1] == NOTHING else 0
