@@ -75,12 +75,11 @@ def classify(history: History, config: Mapping[str, Any], now: datetime) -> str:
 
 def history_from_store(runtime, customer_id: str) -> History:
     """Imported orders and chat purchases, priced against the catalog (else the median paid)."""
+    from actions.behaviour.live import live_behaviour
+
     store, products = runtime.store, runtime.products
-    lines = store.order_lines()
-    paid: Dict[str, List[float]] = {}
-    for line in lines:
-        if line.quantity > 0:
-            paid.setdefault(line.stock_code, []).append(line.unit_price)
+    lines = store.order_lines(customer_id)
+    paid = live_behaviour(runtime).paid   # every customer's prices, refreshed now and then
     history = History()
     net: Dict[str, float] = {}
     for line in lines:
@@ -90,7 +89,7 @@ def history_from_store(runtime, customer_id: str) -> History:
         if line.customer_id != customer_id or line.quantity <= 0 or net.get(line.stock_code, 0) <= 0:
             continue   # a fully cancelled product was not really bought
         product = products.get(line.stock_code)
-        usual = product.price if product else statistics.median(paid[line.stock_code])
+        usual = product.price if product else statistics.median(paid.get(line.stock_code) or [line.unit_price])
         history.bought.append(Bought(line.stock_code, line.invoice, line.ordered_at, line.unit_price, usual,
                                      product.brand if product else "", product.category if product else ""))
     profile = store.get(customer_id)

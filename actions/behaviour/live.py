@@ -152,10 +152,10 @@ def build_live_behaviour(runtime) -> LiveBehaviour:
     paid: Dict[str, List[float]] = {}
 
     def add(customer: str, basket: Tuple[str, str], product_id: str, quantity: float, price: float) -> None:
+        if quantity > 0:   # every product's prices, for price drops and deal seekers
+            paid.setdefault(product_id, []).append(price)
         if product_id not in products:
             return
-        if quantity > 0:
-            paid.setdefault(product_id, []).append(price)
         mine = bought.setdefault(customer, {})
         mine[product_id] = mine.get(product_id, 0.0) + (1.0 if quantity > 0 else -1.0)
         if quantity > 0:
