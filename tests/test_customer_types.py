@@ -151,3 +151,33 @@ def test_live_recommendation_shows_one_promotion_per_conversation(shop, conversa
         assert "WELCOME10" in conversation.text()
     finally:
         runtime_module.reset_runtime_for_tests(conversation.runtime)
+
+
+def test_live_deal_seeker_sees_price_drops_first(shop, conversation, runtime):
+    from actions import runtime as runtime_module
+    from actions.recommend import ActionRecommend
+    from actions.recommender import Taste, recommend
+    from actions.state import SearchState
+
+    customer = conversation.sender
+    # bought three products at half their catalog price: a deal seeker
+    cheap = [p for p in shop.products_in("backpacks")][:3]
+    lines = [OrderLine(1, f"{customer}-{n}", p.id, "", 1, p.price / 2,
+                       datetime.now() - timedelta(days=10 - n), customer)
+             for n, p in enumerate(cheap)]
+    # the last tent we would show was bought by others for much more: a price drop now
+    shown = recommend(shop, SearchState(category="tents", query="a tent"), Taste(customer_id=customer), 4)
+    dropped = shown.items[-1][0]
+    lines += [OrderLine(1, f"other-{n}", dropped.id, "", 1, dropped.price * 1.5,
+                       datetime.now() - timedelta(days=30), f"o{n}")
+              for n in range(2)]
+    shop.store.replace_orders(lines)
+    shop.behaviour_cache.clear()   # rebuild the signals now rather than after refresh_seconds
+    assert customer_type(shop, customer, CONFIG) == "deal_seeker"
+    runtime_module.reset_runtime_for_tests(shop)
+    try:
+        conversation.run(ActionRecommend, "a tent", "request_product")
+        assert "1 of these dropped in price recently" in conversation.text()
+        assert conversation.products()[0]["id"] == dropped.id
+    finally:
+        runtime_module.reset_runtime_for_tests(runtime)
