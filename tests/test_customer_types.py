@@ -69,7 +69,6 @@ RESULTS = [P("a"), P("b", "Eiderline"), P("c", "Northcairn")]
 
 def promote(customer_type, moment=None, opted_out=False, shown=None):
     history = HISTORIES.get(customer_type, History())
-    kind(history)   # fills favourite brand and category
     return choose_promotion(customer_type, history, moment or Moment(RESULTS, "tents"), CONFIG, opted_out, shown)
 
 

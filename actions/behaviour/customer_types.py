@@ -30,8 +30,16 @@ class History:
     sessions: int = 0
     feedback: int = 0
     last_seen: Optional[datetime] = None
-    top_brand: str = ""
-    top_category: str = ""
+
+    @property
+    def top_brand(self) -> str:
+        shares = _shares([b.brand for b in self.bought if b.brand])
+        return max(sorted(shares), key=shares.get) if shares else ""
+
+    @property
+    def top_category(self) -> str:
+        shares = _shares([b.category for b in self.bought if b.category])
+        return max(sorted(shares), key=shares.get) if shares else ""
 
 
 def features(history: History, now: datetime, deal_discount: float) -> Dict[str, float]:
@@ -41,8 +49,6 @@ def features(history: History, now: datetime, deal_discount: float) -> Dict[str,
     categories = _shares([b.category for b in bought if b.category])
     deals = [b for b in bought if b.usual_price and b.paid <= b.usual_price * (1 - deal_discount)]
     last_order = max((b.at for b in bought), default=None)
-    history.top_brand = max(brands, key=brands.get) if brands else ""
-    history.top_category = max(categories, key=categories.get) if categories else ""
     return {
         "orders": len(orders), "items": len(bought), "sessions": history.sessions, "feedback": history.feedback,
         "days_since_last_order": (now - last_order).days if last_order else 10 ** 6,
