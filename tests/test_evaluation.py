@@ -148,3 +148,15 @@ def test_hybrid_beats_target_on_the_shared_file(encoder):
     assert hit >= 0.26, text
     co = float(next(l for l in basket.splitlines() if l.startswith("| co-purchase |")).split("|")[2])
     assert hit > co
+
+
+def test_similarity_to_the_closest_basket_item_or_to_the_mean():
+    context = {"A": 1.0, "C": 1.0}
+    closest = scorer_factory(ITEMS, VECTORS, HybridWeights(similarity_to="max"))(TRAIN).similarity(context)
+    assert closest == pytest.approx([1.0, 1.0, 1.0, 1.0, 0.8])
+    mean = scorer_factory(ITEMS, VECTORS, HybridWeights(similarity_to="mean"))(TRAIN).similarity(context)
+    assert mean == pytest.approx([0.5, 0.5, 0.5, 0.5, 0.7])
+    assert HybridWeights.from_config({"hybrid": {"similarity_to": "mean", "weights": {"repeat": 2}}}) == \
+        HybridWeights(repeat=2.0, similarity_to="mean")
+    with pytest.raises(ValueError):
+        HybridWeights.from_config({"hybrid": {"similarity_to": "median"}})

@@ -26,11 +26,16 @@ class HybridWeights:
     repeat: float = 0.0
     history_copurchase: float = 0.0
     history_similarity: float = 0.0
+    similarity_to: str = "max"   # "max" (closest context item) or "mean" (mean vector)
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> "HybridWeights":
-        values = dict(config.get("hybrid", {}).get("weights", {}))
-        return cls(**{k: float(v) for k, v in values.items() if k in cls.__dataclass_fields__})
+        hybrid = config.get("hybrid", {})
+        values = {k: float(v) for k, v in dict(hybrid.get("weights", {})).items() if k in cls.__dataclass_fields__}
+        similarity_to = str(hybrid.get("similarity_to", "max"))
+        if similarity_to not in ("max", "mean"):
+            raise ValueError(f"hybrid.similarity_to must be max or mean, got {similarity_to!r}")
+        return cls(**values, similarity_to=similarity_to)
 
 
 class Scorer:
@@ -42,10 +47,13 @@ class Scorer:
         self.position = signals.position
 
     def similarity(self, context: Mapping[str, float]) -> np.ndarray:
-        """Mean cosine similarity of each product to the context items."""
+        """Each product's cosine similarity to the context: to its closest item
+        ("max": a basket mixes unrelated things) or to the weighted mean vector ("mean")."""
         rows = [self.position[i] for i in context if i in self.position]
         if not rows:
             return np.zeros(len(self.signals.items))
+        if self.weights.similarity_to == "max":
+            return (self.vectors @ self.vectors[rows].T).max(axis=1)
         weights = np.array([context[self.signals.items[r]] for r in rows], dtype=np.float32)
         centre = (weights[:, None] * self.vectors[rows]).sum(axis=0) / weights.sum()
         return self.vectors @ centre
