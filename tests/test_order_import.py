@@ -5,7 +5,6 @@ import json
 from datetime import datetime
 from pathlib import Path
 
-
 from actions.behaviour.order_import import add_products, import_orders
 from actions.behaviour.orders import load_orders, parse_orders
 from actions.profiles import ProfileStore
