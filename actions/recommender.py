@@ -2,8 +2,9 @@
 
 Hard constraints (category, budget, size, colour asked for, disliked brands and
 products, stock) go to the index as filters and are never broken. Soft signals
-(liked brands, liked colours, requested features, rating) re-rank the
-candidates. If a colour, size or brand filter leaves nothing, it is relaxed and
+(liked brands, liked colours, requested features, rating, and behaviour:
+co-purchase, popularity, brand and price habits - actions/behaviour/live.py)
+re-rank the candidates. If a colour, size or brand filter leaves nothing, it is relaxed and
 the customer is told; the stated budget is never relaxed (only the relative
 "cheaper than what you saw" bound is, when it clashes with a newer wish).
 """
