@@ -9,6 +9,8 @@ from embeddings.catalog import Product
 from actions import messages, state as slots
 from actions.base import ProductAction, ShopAction
 from actions.offers import offer_for
+from actions.behaviour.config import behaviour_config
+from actions.behaviour.experiments import record_goal
 from actions.recommender import taste_from_profile
 from actions.references import resolve
 
@@ -181,10 +183,13 @@ class ActionCheckout(ShopAction):
     NAME = "action_checkout"
 
     def handle(self, runtime, dispatcher, tracker, domain):
-        lines = cart_lines(runtime, runtime.store.get(slots.customer_id(tracker)))
+        customer = slots.customer_id(tracker)
+        lines = cart_lines(runtime, runtime.store.get(customer))
         if not lines:
             dispatcher.utter_message(text="Your cart is empty, so there's nothing to check out yet.")
             return []
+        # the goal of experiments measured by checkouts (bot/behaviour.yml)
+        record_goal(runtime.store, behaviour_config(runtime.settings), customer, "checkout")
         items = ",".join(f"{p.id}:{q}" for p, q, _ in lines)
         services = ",".join(f"{s}:{p.id}" for p, _, chosen in lines for s in chosen)
         query = {"items": items}

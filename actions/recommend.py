@@ -15,6 +15,7 @@ from embeddings.catalog import Product
 from actions import messages, preferences, state as slots
 from actions.base import ShopAction, intent_of
 from actions.recommender import recommend, taste_from_profile
+from actions.behaviour.promote import promotion_for
 from actions.references import resolve
 from actions.state import SearchState
 from actions.understanding import Parsed
@@ -172,11 +173,15 @@ class ActionRecommend(ShopAction):
         if not result.items:
             return self._nothing_found(runtime, dispatcher, state, exclude_seen)
 
+        promotion, ordered = promotion_for(runtime, customer, result.items, state.category)
+        result = replace(result, items=ordered)
         shown_now = [p.id for p, _ in result.items]
         state = replace(state, seen=list(dict.fromkeys(state.seen + shown_now)))
         intro = self._intro(runtime, state, result.relaxed, intent, exclude_seen)
         question, buttons, asked = self._one_question(runtime, state, prefs)
         text = messages.products_text(result.items, intro=intro)
+        if promotion is not None:
+            text += "\n" + promotion.text
         if question:
             text += "\n" + question
             state = replace(state, asked=state.asked + [asked])

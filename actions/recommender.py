@@ -2,8 +2,9 @@
 
 Hard constraints (category, budget, size, colour asked for, disliked brands and
 products, stock) go to the index as filters and are never broken. Soft signals
-(liked brands, liked colours, requested features, rating) re-rank the
-candidates. If a colour, size or brand filter leaves nothing, it is relaxed and
+(liked brands, liked colours, requested features, rating, and behaviour:
+co-purchase, popularity, brand and price habits - actions/behaviour/live.py)
+re-rank the candidates. If a colour, size or brand filter leaves nothing, it is relaxed and
 the customer is told; the stated budget is never relaxed (only the relative
 "cheaper than what you saw" bound is, when it clashes with a newer wish).
 """
@@ -18,8 +19,12 @@ from embeddings.catalog import Product
 from embeddings.filters import SearchFilters
 from actions.messages import money
 from actions.state import SearchState
+from actions.behaviour.config import behaviour_config
+from actions.behaviour.experiments import expose
+from actions.behaviour.live import Boosts, live_behaviour
 
 CANDIDATE_FACTOR = 6
+RANKING_EXPERIMENT = "behaviour_ranking"
 SAME_BRAND_LIMIT = 2
 
 
@@ -33,6 +38,8 @@ class Taste:
     disliked_ids: List[str] = field(default_factory=list)
     liked_ids: List[str] = field(default_factory=list)
     recipient: Optional[str] = None
+    customer_id: Optional[str] = None
+    in_cart: List[str] = field(default_factory=list)
 
 
 def taste_from_profile(profile) -> Taste:
@@ -46,6 +53,7 @@ def taste_from_profile(profile) -> Taste:
         avoided_materials=[m.lower() for m in prefs.get("materials_avoided", [])],
         disliked_ids=list(profile.disliked), liked_ids=list(profile.liked),
         recipient=prefs.get("recipient"),
+        customer_id=profile.customer_id, in_cart=[line.product_id for line in profile.cart],
     )
 
 
@@ -98,9 +106,20 @@ def query_vector(runtime, state: SearchState) -> np.ndarray:
     return runtime.encoder.encode_query(text)
 
 
-def _score(runtime, product: Product, similarity: float, state: SearchState, taste: Taste) -> float:
+def behaviour_boosts(runtime, taste: Taste, candidates: Sequence[str]) -> Boosts:
+    """Co-purchase, popularity and the customer's brand and price habits (bot/behaviour.yml `live:`),
+    unless the customer is in the control group of the behaviour_ranking experiment."""
+    config = behaviour_config(runtime.settings)
+    if taste.customer_id and ((config.get("experiments") or {}).get(RANKING_EXPERIMENT) or {}).get("active"):
+        if expose(runtime.store, config, RANKING_EXPERIMENT, taste.customer_id) == "control":
+            return Boosts({}, {})
+    return live_behaviour(runtime).boosts(taste.customer_id, candidates, taste.in_cart)
+
+
+def _score(runtime, product: Product, similarity: float, state: SearchState, taste: Taste,
+           boosts: Optional[Boosts] = None) -> float:
     settings = runtime.settings
-    score = similarity
+    score = similarity + (boosts.score(product.id) if boosts else 0.0)
     if product.brand in taste.liked_brands:
         score += float(settings.liked_brand_boost)
     if product.id in taste.liked_ids:
@@ -135,8 +154,9 @@ def _diverse(ranked: List[Tuple[Product, float]], k: int) -> List[Product]:
     return (chosen + deferred)[:k]
 
 
-def reason_for(runtime, product: Product, state: SearchState, taste: Taste) -> str:
-    """One line tied to what the customer said or did."""
+def reason_for(runtime, product: Product, state: SearchState, taste: Taste,
+               boosts: Optional[Boosts] = None) -> str:
+    """One line tied to what the customer said or did (asked for first, then bought)."""
     clauses: List[str] = []
     if product.brand in taste.liked_brands:
         clauses.append(f"you liked {product.brand} before")
@@ -162,6 +182,9 @@ def reason_for(runtime, product: Product, state: SearchState, taste: Taste) -> s
         clauses.append(f"from {product.brand}, as you asked")
     if (taste.recipient or state.recipient) and len(clauses) < 2:
         clauses.append(f"a good pick for your {state.recipient or taste.recipient}")
+    behaviour = boosts.reason(product.id) if boosts else None
+    if behaviour and len(clauses) < 2:
+        clauses.append(behaviour)
     if not clauses:
         if product.rating is not None and product.rating >= 4.5:
             clauses.append(f"rated {product.rating:.1f}/5 by customers")
@@ -200,25 +223,40 @@ def recommend(runtime, state: SearchState, taste: Taste, k: int, exclude_seen: b
         hits = runtime.index.search_vector(vector, filters, k * CANDIDATE_FACTOR)
         hits = [h for h in hits if not _avoids(h.product, taste)]
         if hits:
-            ranked = sorted(((h.product, _score(runtime, h.product, h.score, attempt, taste)) for h in hits),
-                            key=lambda item: -item[1])
+            boosts = behaviour_boosts(runtime, taste, [h.product.id for h in hits])
+            ranked = sorted(((h.product, _score(runtime, h.product, h.score, attempt, taste, boosts))
+                             for h in hits), key=lambda item: -item[1])
             products = _diverse(ranked, k)
-            items = [(p, reason_for(runtime, p, attempt, taste)) for p in products]
+            items = [(p, reason_for(runtime, p, attempt, taste, boosts)) for p in products]
             return Recommendation(items, relaxed, filters, max(h.score for h in hits))
     return Recommendation([], relaxed, filters_for(runtime, state, taste, exclude_seen))
 
 
 def complementary_products(runtime, product: Product, taste: Taste, limit: int,
                            exclude: Sequence[str] = ()) -> List[Tuple[Product, str]]:
-    """1-3 products from the categories that go with this one."""
+    """1-3 products from the categories that go with this one: what customers
+    actually bought with it first, then the closest match in each category."""
     items: List[Tuple[Product, str]] = []
     vector = runtime.index.vectors[runtime.index.position[product.id]]
+    blocked = set(taste.disliked_ids) | set(exclude) | {product.id}
+    # with complement categories configured, a complement is never a substitute
+    other_categories_only = bool(runtime.services.complement_categories(product.category))
+    for other_id in live_behaviour(runtime).bought_with(product.id, limit=10):
+        other = runtime.product(other_id)
+        if len(items) >= limit:
+            break
+        if other is None or other_id in blocked or not other.in_stock or other.brand in taste.disliked_brands \
+                or (other_categories_only and other.category == product.category) or any(o.category == other.category for o, _ in items):
+            continue
+        items.append((other, f"often bought with the {product.title}"))
     for category in runtime.services.complement_categories(product.category):
         if len(items) >= limit:
             break
+        if any(o.category == category for o, _ in items):
+            continue
         filters = SearchFilters(categories=(category,), in_stock=True,
                                 exclude_brands=tuple(taste.disliked_brands),
-                                exclude_ids=frozenset(set(taste.disliked_ids) | set(exclude)))
+                                exclude_ids=frozenset(blocked | {o.id for o, _ in items}))
         hits = runtime.index.search_vector(vector, filters, 3)
         if hits:
             best = max(hits[:3], key=lambda h: h.score + (0.05 if h.product.brand == product.brand else 0))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Dict, List, Optional
 
 from bot.settings import Settings, load_settings
@@ -36,6 +36,9 @@ class Runtime:
     store: ProfileStore
     load_seconds: float
     index_from_cache: bool
+    # Behaviour signals built from the profile store, refreshed now and then
+    # (actions/behaviour/live.py).
+    behaviour_cache: Dict[str, object] = field(default_factory=dict)
 
     @property
     def products(self) -> Dict[str, Product]:

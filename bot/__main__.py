@@ -87,6 +87,42 @@ def cmd_bench(args) -> int:
     return bench_main(args)
 
 
+def cmd_import_orders(args) -> int:
+    from pathlib import Path
+
+    from actions.behaviour.config import behaviour_config
+    from actions.behaviour.order_import import import_orders
+    from actions.behaviour.orders import OrderRules, load_orders
+    from actions.profiles import ProfileStore
+
+    settings = load_settings()
+    config = behaviour_config(settings)
+    try:
+        report = load_orders(args.file, OrderRules.from_config(config))
+    except OSError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    store = ProfileStore(settings.profile_db_url)
+    try:
+        out = Path(args.add_products) if args.add_products else None
+        print(import_orders(store, report, out, config.get("orders", {})))
+    finally:
+        store.dispose()
+    return 0 if report.lines else 1
+
+
+def cmd_evaluate(args) -> int:
+    from actions.behaviour.evaluation_cli import main as evaluate_main
+
+    return evaluate_main(args)
+
+
+def cmd_experiments(args) -> int:
+    from actions.behaviour.experiments_cli import main as experiments_main
+
+    return experiments_main(args)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -97,6 +133,19 @@ def main(argv=None) -> int:
     bench.add_argument("--turns", type=int, default=60)
     bench.add_argument("--synthetic", type=int, default=100_000)
     bench.set_defaults(func=cmd_bench)
+    orders = commands.add_parser("import-orders", help="import an order history (CSV) into the profile store")
+    orders.add_argument("file")
+    orders.add_argument("--add-products", metavar="OUT.jsonl",
+                        help="also add the orders' products to this catalog file")
+    orders.set_defaults(func=cmd_import_orders)
+    evaluate = commands.add_parser("evaluate", help="offline evaluation of the recommenders on an order history")
+    evaluate.add_argument("--orders", required=True)
+    evaluate.add_argument("--seed", type=int, default=0)
+    evaluate.set_defaults(func=cmd_evaluate)
+    experiments = commands.add_parser("experiments", help="experiment results")
+    experiments.add_argument("action", choices=["report"])
+    experiments.add_argument("--name", help="only this experiment")
+    experiments.set_defaults(func=cmd_experiments)
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -62,6 +62,56 @@ class Purchase(Base):
     source: Mapped[str] = mapped_column(String(32), default="chat")
 
 
+class OrderLine(Base):
+    """One line of an imported order (python -m bot import-orders).
+
+    Cancellation lines keep their negative quantity, so a customer's net
+    quantity of a product is the plain sum over their lines.
+    """
+    __tablename__ = "order_lines"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), index=True)
+    invoice: Mapped[str] = mapped_column(String(64), index=True)
+    stock_code: Mapped[str] = mapped_column(String(64), index=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    quantity: Mapped[int] = mapped_column(Integer)
+    unit_price: Mapped[float] = mapped_column(Float)
+    ordered_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    country: Mapped[str] = mapped_column(String(64), default="")
+
+
+class PromotionShown(Base):
+    """A promotion shown in a conversation (session): at most one per session."""
+    __tablename__ = "promotions_shown"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), index=True)
+    session: Mapped[int] = mapped_column(Integer)
+    promotion_id: Mapped[str] = mapped_column(String(64))
+    shown_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class ExperimentExposure(Base):
+    """The variant a customer saw in an experiment (first exposure only)."""
+    __tablename__ = "experiment_exposures"
+    __table_args__ = (UniqueConstraint("experiment", "customer_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    experiment: Mapped[str] = mapped_column(String(64), index=True)
+    variant: Mapped[str] = mapped_column(String(64))
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), index=True)
+    exposed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class ExperimentOutcome(Base):
+    """A goal reached (e.g. "purchase") by an exposed customer; counted once per goal."""
+    __tablename__ = "experiment_outcomes"
+    __table_args__ = (UniqueConstraint("experiment", "customer_id", "goal"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    experiment: Mapped[str] = mapped_column(String(64), index=True)
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), index=True)
+    goal: Mapped[str] = mapped_column(String(64))
+    reached_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
 class HandoffRequest(Base):
     __tablename__ = "handoff_requests"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)

@@ -9,14 +9,15 @@ import json
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Callable, Dict, Iterator, List, Optional
+from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence
 
 from sqlalchemy import create_engine, delete, event, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from actions.profiles.models import (Base, CartItem, Customer, Erasure, Feedback,
-                                     HandoffRequest, Purchase, utcnow)
+                                     ExperimentExposure, ExperimentOutcome, HandoffRequest,
+                                     OrderLine, PromotionShown, Purchase, utcnow)
 
 MAX_QUANTITY = 99
 
@@ -214,6 +215,100 @@ class ProfileStore:
                                  unit_price=unit_price, currency=currency, source=source,
                                  purchased_at=purchased_at or utcnow()))
 
+    def replace_orders(self, lines: Sequence[Any]) -> int:
+        """Store imported order lines; an invoice imported again replaces its
+        earlier lines, so importing the same file twice changes nothing."""
+        invoices = sorted({line.invoice for line in lines})
+        with self._session() as session:
+            existing = set(session.scalars(select(Customer.id)).all())
+            for customer_id in sorted({line.customer_id for line in lines} - existing):
+                session.add(Customer(id=customer_id, preferences="{}", sessions=0))
+            session.flush()
+            for start in range(0, len(invoices), 500):
+                session.execute(delete(OrderLine).where(OrderLine.invoice.in_(invoices[start:start + 500])))
+            session.add_all(OrderLine(customer_id=l.customer_id, invoice=l.invoice, stock_code=l.stock_code,
+                                      description=l.description, quantity=l.quantity, unit_price=l.unit_price,
+                                      ordered_at=l.ordered_at, country=l.country) for l in lines)
+            return len(lines)
+
+    def order_lines(self, customer_id: Optional[str] = None) -> List[OrderLine]:
+        """Imported order lines (one customer's, or all), oldest first."""
+        with self._session() as session:
+            query = select(OrderLine).order_by(OrderLine.ordered_at, OrderLine.id)
+            if customer_id is not None:
+                query = query.where(OrderLine.customer_id == customer_id)
+            return list(session.scalars(query).all())
+
+    def all_purchases(self) -> List[Purchase]:
+        """Every purchase made through the assistant, oldest first (for behaviour signals)."""
+        with self._session() as session:
+            return list(session.scalars(select(Purchase).order_by(Purchase.purchased_at, Purchase.id)).all())
+
+    # -- promotions and experiments --------------------------------------------
+    def promotion_this_session(self, customer_id: str) -> Optional[str]:
+        """The promotion already shown in the customer's current conversation, if any."""
+        with self._session() as session:
+            customer = session.get(Customer, customer_id)
+            if customer is None:
+                return None
+            return session.scalars(select(PromotionShown.promotion_id).where(
+                PromotionShown.customer_id == customer_id,
+                PromotionShown.session == (customer.sessions or 0))).first()
+
+    def record_promotion(self, customer_id: str, promotion_id: str) -> None:
+        with self._session() as session:
+            customer = self._customer(session, customer_id, lock=True)
+            session.add(PromotionShown(customer_id=customer_id, session=customer.sessions or 0,
+                                       promotion_id=promotion_id))
+
+    def record_exposure(self, experiment: str, customer_id: str, variant: str) -> str:
+        """Record the first exposure; returns the variant on record (the first one wins)."""
+        with self._session() as session:
+            self._customer(session, customer_id)
+            row = session.scalars(select(ExperimentExposure).where(
+                ExperimentExposure.experiment == experiment, ExperimentExposure.customer_id == customer_id)).first()
+            if row is None:
+                row = ExperimentExposure(experiment=experiment, customer_id=customer_id, variant=variant)
+                session.add(row)
+            return row.variant
+
+    def record_outcome(self, experiment: str, customer_id: str, goal: str) -> bool:
+        """Count a goal for an exposed customer, once; False when not exposed or already counted."""
+        with self._session() as session:
+            exposed = session.scalars(select(ExperimentExposure.id).where(
+                ExperimentExposure.experiment == experiment, ExperimentExposure.customer_id == customer_id)).first()
+            done = session.scalars(select(ExperimentOutcome.id).where(
+                ExperimentOutcome.experiment == experiment, ExperimentOutcome.customer_id == customer_id,
+                ExperimentOutcome.goal == goal)).first()
+            if exposed is None or done is not None:
+                return False
+            session.add(ExperimentOutcome(experiment=experiment, customer_id=customer_id, goal=goal))
+            return True
+
+    def experiment_counts(self, experiment: Optional[str] = None) -> List[Dict[str, Any]]:
+        """Per experiment, variant and goal: customers exposed and customers who reached the goal."""
+        with self._session() as session:
+            query = select(ExperimentExposure.experiment, ExperimentExposure.variant,
+                           func.count(ExperimentExposure.id)).group_by(
+                ExperimentExposure.experiment, ExperimentExposure.variant)
+            if experiment:
+                query = query.where(ExperimentExposure.experiment == experiment)
+            exposed = {(e, v): n for e, v, n in session.execute(query).all()}
+            reached = session.execute(
+                select(ExperimentExposure.experiment, ExperimentExposure.variant, ExperimentOutcome.goal,
+                       func.count(ExperimentOutcome.id))
+                .join(ExperimentOutcome, (ExperimentOutcome.experiment == ExperimentExposure.experiment)
+                      & (ExperimentOutcome.customer_id == ExperimentExposure.customer_id))
+                .group_by(ExperimentExposure.experiment, ExperimentExposure.variant, ExperimentOutcome.goal)).all()
+            rows = [{"experiment": e, "variant": v, "goal": g, "exposed": exposed.get((e, v), 0), "converted": n}
+                    for e, v, g, n in reached if (e, v) in exposed]
+            goals = {(r["experiment"], r["goal"]) for r in rows}
+            for (e, v), n in exposed.items():
+                for goal in sorted(g for ex, g in goals if ex == e) or [""]:
+                    if not any(r["experiment"] == e and r["variant"] == v and r["goal"] == goal for r in rows):
+                        rows.append({"experiment": e, "variant": v, "goal": goal, "exposed": n, "converted": 0})
+            return sorted(rows, key=lambda r: (r["experiment"], r["goal"], r["variant"]))
+
     def record_handoff(self, customer_id: str, message: str) -> int:
         with self._session() as session:
             self._customer(session, customer_id)
@@ -231,7 +326,8 @@ class ProfileStore:
         """Delete everything about a customer and keep an anonymous erasure record."""
         with self._session() as session:
             existed = session.get(Customer, customer_id) is not None
-            for table in (Feedback, CartItem, Purchase, HandoffRequest):
+            for table in (Feedback, CartItem, Purchase, OrderLine, PromotionShown, ExperimentExposure,
+                          ExperimentOutcome, HandoffRequest):
                 session.execute(delete(table).where(table.customer_id == customer_id))
             session.execute(delete(Customer).where(Customer.id == customer_id))
             session.add(Erasure())
