@@ -100,6 +100,7 @@ conversations = Table(
     Column("fallback", Boolean, nullable=False, default=False),
     Column("fallback_messages", Integer, nullable=False, default=0),
     Column("erased", Boolean, nullable=False, default=False),
+    Column("events_seen", Integer, nullable=False, default=0),
     Column("last_text", Text),
     Column("search_text", Text),  # lower-cased customer messages, for search
 )
@@ -109,6 +110,7 @@ sync_state = Table(
     "console_sync_state", metadata,
     Column("id", Integer, primary_key=True),
     Column("last_event_id", Integer, nullable=False),
+    Column("event_count", Integer, nullable=False),
 )
 
 # Rasa's SQLTrackerStore table, as Rasa 3.6 creates it (read only, except by tests and the benchmark).
