@@ -102,7 +102,8 @@ def cmd_bench(args) -> int:
     from bot.console import db, sample, summary
 
     scratch = Path(tempfile.mkdtemp(prefix="console-bench-"))
-    env = dict(os.environ, SHOP_VAR_DIR=str(scratch), CONSOLE_DB_URL=f"sqlite:///{scratch}/console.db",
+    env = dict(os.environ, SHOP_VAR_DIR=str(scratch),
+               CONSOLE_DB_URL=args.console_url or f"sqlite:///{scratch}/console.db",
                CONSOLE_TRACKER_DB_URL=args.tracker_url or f"sqlite:///{scratch}/tracker.db",
                CONSOLE_ADMIN_EMAIL="bench@example.com", CONSOLE_ADMIN_PASSWORD="bench-password-1",
                CONSOLE_MAX_IP_FAILURES="1000")
@@ -117,7 +118,8 @@ def cmd_bench(args) -> int:
 
         events = connection.execute(select(func.count()).select_from(db.events)).scalar()
     print(f"tracker store: {args.conversations} conversations, {events} events "
-          f"({time.perf_counter() - started:.1f}s to write) in {settings.console_tracker_db_url.split('@')[-1]}")
+          f"({time.perf_counter() - started:.1f}s to write) in {settings.console_tracker_db_url.split('@')[-1]}; console db "
+          f"{settings.console_db_url.split('@')[-1]}")
     started = time.perf_counter()
     summary.sync(console, tracker)
     print(f"first sync of the summary table: {time.perf_counter() - started:.2f}s")
@@ -146,6 +148,7 @@ def main(argv=None) -> int:
     bench.add_argument("--conversations", type=int, default=10000)
     bench.add_argument("--runs", type=int, default=10)
     bench.add_argument("--tracker-url", default="", help="e.g. an empty PostgreSQL database")
+    bench.add_argument("--console-url", default="", help="the console's database (default: scratch SQLite)")
     args = parser.parse_args(argv)
     if args.command == "create-admin":
         return cmd_create_admin(args)

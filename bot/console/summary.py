@@ -116,10 +116,12 @@ def sync(console: Engine, tracker: Engine) -> int:
         e = db.events
         try:
             with tracker.connect() as connection:
-                count, top = connection.execute(select(func.count(), func.max(e.c.id))).one()
-                top = top or 0
-                if count == seen and top == last:
+                top = connection.execute(select(func.max(e.c.id))).scalar() or 0
+                # An erasure always stores the events that follow it, so an unchanged
+                # highest id means nothing happened; only then is counting worth it.
+                if top == last:
                     return 0
+                count = connection.execute(select(func.count()).where(e.c.id <= top)).scalar()
                 fresh = connection.execute(select(func.count()).where(e.c.id > last, e.c.id <= top)).scalar()
         except (OperationalError, ProgrammingError) as exc:  # no events table yet: Rasa has not stored anything
             if "events" in str(exc).lower() or "no such table" in str(exc).lower():
