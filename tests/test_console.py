@@ -580,3 +580,78 @@ def test_postgresql_tracker_and_console_db(postgres_database, tmp_path):
         running.stop()
         running.engine.dispose()
         tracker.dispose()
+
+
+# -- Rasa's own tracker store -------------------------------------------------------------------
+def test_reads_what_rasas_tracker_store_writes(tmp_path):
+    """Events written by Rasa 3.6 (the project's erasing SQL tracker store), erasure included."""
+    rasa_python = ROOT / ".venv-rasa" / "bin" / "python"
+    if not rasa_python.exists():
+        pytest.skip("no .venv-rasa")
+    tracker_db = tmp_path / "tracker.db"
+
+    def rasa(mode):
+        subprocess.run([str(rasa_python), str(ROOT / "tests" / "console_rasa_writer.py"), str(tracker_db), mode],
+                       check=True, capture_output=True, timeout=180)
+
+    rasa("write")
+    settings = settings_for(tmp_path, CONSOLE_DB_URL=f"sqlite:///{tmp_path}/console.db",
+                            CONSOLE_TRACKER_DB_URL=f"sqlite:///{tracker_db}",
+                            CONSOLE_ADMIN_EMAIL=ADMIN[0], CONSOLE_ADMIN_PASSWORD=ADMIN[1])
+    running = Server(settings)
+    try:
+        client = login(running, *ADMIN)
+        listed = api_list(client, running)
+        assert sorted(senders(listed)) == ["real:ana", "real:forgotten"]
+        assert all(i["channel"] == "telegram" and "products_shown" in i["outcomes"] for i in listed["items"])
+        html = client.get(running.base + "/conversations/real:ana").text
+        assert "&lt;b&gt;boots&lt;/b&gt; under 120" in html and "<b>boots</b>" not in html
+        assert "Real Boot" in html and "99.0 EUR" in html and "<b>request_product</b> (0.97)" in html
+        assert senders(api_list(client, running, q="secret street")) == ["real:forgotten"]
+        rasa("erase")
+        assert senders(api_list(client, running, q="secret street")) == []
+        assert senders(api_list(client, running, outcome="erased")) == ["real:forgotten"]
+        assert "secret" not in client.get(running.base + "/conversations/real:forgotten").text
+    finally:
+        running.stop()
+
+
+# -- command line ---------------------------------------------------------------------------------
+def test_create_admin_cli_and_standalone_server(tmp_path):
+    import os
+    import sys
+
+    env = dict(os.environ, SHOP_VAR_DIR=str(tmp_path), CONSOLE_DB_URL=f"sqlite:///{tmp_path}/console.db",
+               CONSOLE_TRACKER_DB_URL=f"sqlite:///{tmp_path}/tracker.db", CONSOLE_ADMIN_EMAIL="",
+               CONSOLE_ADMIN_PASSWORD="cli-password-12")
+    made = subprocess.run([sys.executable, "-m", "bot.console", "create-admin", "--email", "Boss@Shop.example"],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert made.returncode == 0 and "created admin boss@shop.example" in made.stdout
+    again = subprocess.run([sys.executable, "-m", "bot.console", "create-admin", "--email", "boss@shop.example"],
+                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert again.returncode == 1 and "exists" in again.stderr
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "bot.console", "serve", "--port", str(port)], cwd=ROOT,
+                               env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.time() + 30
+        while True:
+            try:
+                page = requests.get(base + "/login", timeout=2)
+                break
+            except requests.ConnectionError:
+                assert time.time() < deadline and process.poll() is None
+                time.sleep(0.2)
+        assert page.status_code == 200
+        assert requests.get(base + "/", allow_redirects=False).headers["Location"] == "/login"
+        client = requests.Session()
+        page = client.get(base + "/login")
+        answer = client.post(base + "/login", data={"email": "boss@shop.example", "password": "cli-password-12",
+                                                     "csrf_token": csrf_of(page.text)}, allow_redirects=False)
+        assert answer.status_code == 302 and "Path=/;" in answer.headers["Set-Cookie"]
+        assert client.get(base + "/").status_code == 200  # an empty tracker store is fine
+        assert "0 conversations" in client.get(base + "/").text
+    finally:
+        process.terminate()
+        process.wait(20)
