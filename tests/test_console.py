@@ -655,3 +655,31 @@ def test_create_admin_cli_and_standalone_server(tmp_path):
     finally:
         process.terminate()
         process.wait(20)
+
+
+def test_address_lockout_and_secure_cookie(tmp_path):
+    settings = settings_for(tmp_path, CONSOLE_DB_URL=f"sqlite:///{tmp_path}/console.db",
+                            CONSOLE_TRACKER_DB_URL=f"sqlite:///{tmp_path}/tracker.db",
+                            CONSOLE_ADMIN_EMAIL=ADMIN[0], CONSOLE_ADMIN_PASSWORD=ADMIN[1],
+                            CONSOLE_COOKIE_SECURE="true", CONSOLE_MAX_IP_FAILURES="4",
+                            CONSOLE_MAX_LOGIN_FAILURES="10", CONSOLE_LOCKOUT_SECONDS="60")
+    running = Server(settings)
+    try:
+        client = requests.Session()
+        page = client.get(running.base + "/login")
+        assert "Secure" in page.headers["Set-Cookie"]
+        token = csrf_of(page.text)
+
+        def attempt(email, password):
+            return requests.post(running.base + "/login", data={"email": email, "password": password,
+                                                                 "csrf_token": token},
+                                 cookies={"console_login_csrf": token}, allow_redirects=False)
+
+        right = attempt(*ADMIN)
+        assert right.status_code == 302
+        assert all(h in right.headers["Set-Cookie"] for h in ("Secure", "HttpOnly", "SameSite=Strict"))
+        # guessing many accounts from one address locks the address out, even for a right password
+        assert [attempt(f"guess{i}@shop.example", "wrong-password").status_code for i in range(4)] == [401] * 4
+        assert attempt(*ADMIN).status_code == 429
+    finally:
+        running.stop()
