@@ -60,6 +60,8 @@ def create_console_app(settings: Any, engine: Optional[Engine] = None,
                       export.domain_intents())
     app = web.Application(middlewares=[security_middleware], client_max_size=256 * 1024)
     app[CONSOLE_KEY] = console
+    app.on_startup.append(_start_first_sync)
+    app.on_cleanup.append(_finish_first_sync)
     r = app.router
     r.add_get("/", list_page, name="index")
     r.add_get("/login", login_page, name="login")
@@ -81,6 +83,25 @@ def create_console_app(settings: Any, engine: Optional[Engine] = None,
     r.add_get("/static/console.css", stylesheet, name="static_css")
     r.add_get("/metrics", metrics_page, name="metrics")
     return app
+
+
+FIRST_SYNC_KEY = web.AppKey("first_sync", asyncio.Task)
+
+
+async def _start_first_sync(app: web.Application) -> None:
+    """Build the summaries in the background at start-up (seconds for a large tracker store),
+    so the first page does not pay for it alone."""
+    console = app[CONSOLE_KEY]
+    app[FIRST_SYNC_KEY] = asyncio.create_task(asyncio.to_thread(summary.sync, console.engine, console.tracker))
+
+
+async def _finish_first_sync(app: web.Application) -> None:
+    task = app.get(FIRST_SYNC_KEY)
+    if task is not None:
+        try:
+            await task
+        except Exception:  # reported again by the next request's sync
+            pass
 
 
 # -- plumbing -----------------------------------------------------------------------
