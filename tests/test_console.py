@@ -461,7 +461,10 @@ def test_tags_notes_and_marks(server, admin):
                                                       "csrf_token": admin.csrf}).status_code == 404
     api = admin.get(server.base + "/api/conversations/socketio:carol").json()
     assert api["tags"] == ["needs-review"] and api["marks"] == {str(event_id): "state_preference"}
+    assert senders(api_list(admin, server, tag="needs-review")) == ["socketio:carol"]
+    assert senders(api_list(admin, server, tag="needs")) == []
     admin.post(base + "/tags/remove", data={"tag": "needs-review", "csrf_token": admin.csrf})
+    assert senders(api_list(admin, server, tag="needs-review")) == []
     assert "needs-review" not in admin.get(base).text
     actions = [(r["staff_email"], r["action"], r["target"]) for r in audit_rows(server)]
     for action in ("tag_added", "tag_removed", "note_added", "marked_misunderstood"):
@@ -683,3 +686,23 @@ def test_address_lockout_and_secure_cookie(tmp_path):
         assert attempt(*ADMIN).status_code == 429
     finally:
         running.stop()
+
+
+def test_metrics_figures(tmp_path):
+    from bot.console import db, metrics, sample, summary
+
+    tracker = db.make_engine(f"sqlite:///{tmp_path}/tracker.db")
+    console = db.make_engine(f"sqlite:///{tmp_path}/console.db")
+    db.create_console_tables(console)
+    sample.write(tracker, known_conversations())
+    summary.sync(console, tracker)
+    figures = metrics.compute(console)
+    assert figures["funnel"] == [("products shown", 3), ("details asked", 1), ("added to cart", 1),
+                                 ("checkout link", 1)]
+    assert figures["per_day"] == [("2025-10-01", 1), ("2025-10-05", 1), ("2025-10-10", 1), ("2025-10-12", 1)]
+    assert figures["totals"]["conversations"] == 4 and figures["totals"]["messages"] == 11
+    assert figures["totals"]["handoff_rate"] == 0.25
+    assert figures["channels"]["telegram"]["fallback_rate"] == 0.5
+    assert figures["channels"]["socketio"]["handoff_rate"] == 1.0
+    svg = str(metrics.charts(figures)["funnel"])
+    assert svg.startswith("<svg") and svg.count("<rect") == 4

@@ -54,7 +54,7 @@ audit = Table(
 tags = Table(
     "console_tags", metadata,
     Column("sender_id", String(255), primary_key=True),
-    Column("tag", String(64), primary_key=True),
+    Column("tag", String(64), primary_key=True, index=True),
     Column("created_at", Float, nullable=False),
     Column("staff_email", String(255)),
 )

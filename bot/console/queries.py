@@ -29,6 +29,7 @@ class Filters:
     date_from: Optional[dt.date] = None
     date_to: Optional[dt.date] = None
     outcome: str = ""
+    tag: str = ""
     page: int = 1
     errors: List[str] = field(default_factory=list)
 
@@ -36,7 +37,8 @@ class Filters:
     def from_query(cls, query: Mapping[str, str]) -> "Filters":
         found = cls(q=(query.get("q") or "").strip()[:200],
                     customer=(query.get("customer") or "").strip()[:255],
-                    channel=(query.get("channel") or "").strip()[:64])
+                    channel=(query.get("channel") or "").strip()[:64],
+                    tag=(query.get("tag") or "").strip()[:64])
         for name in ("date_from", "date_to"):
             raw = (query.get(name) or "").strip()
             if raw:
@@ -59,7 +61,7 @@ class Filters:
         values = {"q": self.q, "customer": self.customer, "channel": self.channel,
                   "date_from": self.date_from.isoformat() if self.date_from else "",
                   "date_to": self.date_to.isoformat() if self.date_to else "",
-                  "outcome": self.outcome, "page": str(self.page)}
+                  "outcome": self.outcome, "tag": self.tag, "page": str(self.page)}
         values.update({k: str(v) for k, v in changes.items()})
         return {k: v for k, v in values.items() if v and not (k == "page" and v == "1")}
 
@@ -87,6 +89,8 @@ def list_conversations(engine: Engine, filters: Filters, page_size: int) -> Dict
         conditions.append(c.c.started_at < _day_start(filters.date_to + dt.timedelta(days=1)))
     if filters.outcome:
         conditions.append(getattr(c.c, filters.outcome).is_(True))
+    if filters.tag:
+        conditions.append(c.c.sender_id.in_(select(db.tags.c.sender_id).where(db.tags.c.tag == filters.tag)))
     where = and_(True, *conditions)
     columns = [c.c.sender_id, c.c.started_at, c.c.last_at, c.c.channel, c.c.user_messages,
                c.c.last_text] + [getattr(c.c, name) for name in OUTCOMES]
