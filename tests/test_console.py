@@ -520,6 +520,7 @@ def test_metrics_page(server, admin):
     html = admin.get(server.base + "/metrics").text
     assert "<svg" in html and "products shown" in html and "telegram" in html
     assert "Handoff rate" in html
+    assert audit_rows(server, "view_metrics")
 
 
 def test_erasure_drops_what_the_console_kept(server, admin):

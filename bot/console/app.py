@@ -408,6 +408,8 @@ async def staff_page(request: web.Request, message: str = "", status: int = 200)
         rows = [dict(r._mapping) for r in connection.execute(
             select(db.staff.c.id, db.staff.c.email, db.staff.c.role, db.staff.c.active,
                    db.staff.c.created_at).order_by(db.staff.c.email))]
+    if request.method == "GET":
+        _audit(request, "view_staff")
     return _render(request, "staff.html", status=status, accounts=rows, message=message, roles=auth.ROLES)
 
 
@@ -439,6 +441,7 @@ async def audit_page(request: web.Request) -> web.Response:
     with _console(request).engine.connect() as connection:
         rows = [dict(r._mapping) for r in connection.execute(
             select(db.audit).order_by(db.audit.c.id.desc()).limit(500))]
+    _audit(request, "view_audit")
     return _render(request, "audit.html", entries=rows)
 
 
@@ -447,6 +450,7 @@ async def metrics_page(request: web.Request) -> web.Response:
 
     await _synced(request)
     data = await asyncio.to_thread(metrics.compute, _console(request).engine)
+    _audit(request, "view_metrics")
     return _render(request, "metrics.html", m=data, charts=metrics.charts(data))
 
 
