@@ -174,10 +174,21 @@ def _error(request: web.Request, status: int, message: str) -> web.Response:
     return _render(request, "error.html", status=status, message=message)
 
 
-def _audit(request: web.Request, action: str, target: str = "", detail: str = "") -> None:
+async def _transaction(request: web.Request, work):
+    """Run work(connection) in one transaction of the console database, off the event loop."""
+    engine = _console(request).engine
+
+    def run():
+        with engine.begin() as connection:
+            return work(connection)
+
+    return await asyncio.to_thread(run)
+
+
+async def _audit(request: web.Request, action: str, target: str = "", detail: str = "") -> None:
     staff: Optional[Staff] = request.get("staff")
-    with _console(request).engine.begin() as connection:
-        db.record_audit(connection, staff.email if staff else None, action, target, detail)
+    await _transaction(request, lambda connection: db.record_audit(
+        connection, staff.email if staff else None, action, target, detail))
 
 
 def _client_ip(request: web.Request) -> str:
@@ -214,19 +225,21 @@ async def login_post(request: web.Request) -> web.Response:
     try:
         await asyncio.to_thread(console.guard.check, email, ip)
     except auth.LoginLocked as locked:
-        _audit(request, "login_refused_locked", email)
+        await _audit(request, "login_refused_locked", email)
         minutes = max(1, int(locked.seconds // 60) + 1)
         return _login_form(request, 429, f"Too many failed logins. Try again in {minutes} minutes.", email)
     staff_id = await asyncio.to_thread(auth.verify_login, console.engine, email, password)
     if staff_id is None:
         await asyncio.to_thread(console.guard.failed, email, ip)
-        _audit(request, "login_failed", email, f"from {ip}")
+        await _audit(request, "login_failed", email, f"from {ip}")
         return _login_form(request, 401, "Wrong e-mail or password.", email)
     await asyncio.to_thread(console.guard.succeeded, email)
     token = await asyncio.to_thread(auth.open_session, console.engine, staff_id,
                                     console.settings.console_session_minutes)
-    with console.engine.begin() as connection:
+    def _work(connection):
         db.record_audit(connection, email, "login", email, f"from {ip}")
+
+    await _transaction(request, _work)
     response = web.HTTPFound(_url(request, "index"))
     response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="Strict",
                         secure=console.settings.console_cookie_secure, path=_base_path(request),
@@ -238,7 +251,7 @@ async def login_post(request: web.Request) -> web.Response:
 async def logout(request: web.Request) -> web.Response:
     console = _console(request)
     await asyncio.to_thread(auth.close_session, console.engine, request.cookies.get(SESSION_COOKIE, ""))
-    _audit(request, "logout")
+    await _audit(request, "logout")
     response = web.HTTPFound(_url(request, "login"))
     response.del_cookie(SESSION_COOKIE, path=_base_path(request))
     raise response
@@ -252,7 +265,7 @@ async def list_page(request: web.Request) -> web.Response:
     result = await asyncio.to_thread(queries.list_conversations, console.engine, filters,
                                      console.settings.console_page_size)
     if filters.q or filters.customer:
-        _audit(request, "search", "", f"text={filters.q!r} customer={filters.customer!r}")
+        await _audit(request, "search", "", f"text={filters.q!r} customer={filters.customer!r}")
     return _render(request, "list.html", filters=filters, result=result, outcomes=queries.OUTCOMES)
 
 
@@ -265,7 +278,7 @@ async def api_conversations(request: web.Request) -> web.Response:
     result = await asyncio.to_thread(queries.list_conversations, console.engine, filters,
                                      console.settings.console_page_size)
     if filters.q or filters.customer:
-        _audit(request, "search", "", f"text={filters.q!r} customer={filters.customer!r}")
+        await _audit(request, "search", "", f"text={filters.q!r} customer={filters.customer!r}")
     return web.json_response(result)
 
 
@@ -290,7 +303,7 @@ async def conversation_page(request: web.Request) -> web.Response:
     if not items and info is None:
         return _error(request, 404, "No such conversation.")
     notes = await asyncio.to_thread(_annotations, console.engine, sender_id)
-    _audit(request, "view_conversation", sender_id)
+    await _audit(request, "view_conversation", sender_id)
     return _render(request, "conversation.html", sender_id=sender_id, items=items, info=info,
                    intents=console.intents, outcomes=queries.OUTCOMES, **notes)
 
@@ -303,7 +316,7 @@ async def api_conversation(request: web.Request) -> web.Response:
         return web.json_response({"error": "no such conversation"}, status=404)
     notes = await asyncio.to_thread(_annotations, console.engine, sender_id)
     notes["marks"] = {str(k): v for k, v in notes["marks"].items()}
-    _audit(request, "view_conversation", sender_id, "api")
+    await _audit(request, "view_conversation", sender_id, "api")
     return web.json_response({"sender_id": sender_id, "events": items, **notes})
 
 
@@ -317,13 +330,15 @@ async def add_tag(request: web.Request) -> web.Response:
     if not TAG_RE.match(tag):
         return _error(request, 400, "A tag is 1-64 letters, digits, spaces or . : - _")
     staff: Staff = request["staff"]
-    with _console(request).engine.begin() as connection:
+    def _work(connection):
         exists = connection.execute(select(db.tags.c.tag).where(
             db.tags.c.sender_id == sender_id, db.tags.c.tag == tag)).first()
         if not exists:
             connection.execute(insert(db.tags).values(sender_id=sender_id, tag=tag, created_at=time.time(),
                                                       staff_email=staff.email))
         db.record_audit(connection, staff.email, "tag_added", sender_id, tag)
+
+    await _transaction(request, _work)
     return _back_to_conversation(request, sender_id)
 
 
@@ -331,9 +346,11 @@ async def remove_tag(request: web.Request) -> web.Response:
     sender_id = request.match_info["sender_id"]
     tag = str((await request.post()).get("tag") or "")
     staff: Staff = request["staff"]
-    with _console(request).engine.begin() as connection:
+    def _work(connection):
         connection.execute(delete(db.tags).where(db.tags.c.sender_id == sender_id, db.tags.c.tag == tag))
         db.record_audit(connection, staff.email, "tag_removed", sender_id, tag)
+
+    await _transaction(request, _work)
     return _back_to_conversation(request, sender_id)
 
 
@@ -343,10 +360,12 @@ async def add_note(request: web.Request) -> web.Response:
     if not text or len(text) > 5000:
         return _error(request, 400, "A note needs 1-5000 characters.")
     staff: Staff = request["staff"]
-    with _console(request).engine.begin() as connection:
+    def _work(connection):
         connection.execute(insert(db.notes).values(sender_id=sender_id, text=text, created_at=time.time(),
                                                    staff_email=staff.email))
         db.record_audit(connection, staff.email, "note_added", sender_id, text[:200])
+
+    await _transaction(request, _work)
     return _back_to_conversation(request, sender_id)
 
 
@@ -366,7 +385,7 @@ async def mark_misunderstood(request: web.Request) -> web.Response:
     if message is None:
         return _error(request, 404, "No such customer message in this conversation.")
     staff: Staff = request["staff"]
-    with console.engine.begin() as connection:
+    def _work(connection):
         connection.execute(delete(db.misunderstood).where(db.misunderstood.c.event_id == event_id))
         connection.execute(insert(db.misunderstood).values(
             event_id=event_id, sender_id=sender_id, text=message["text"],
@@ -374,6 +393,8 @@ async def mark_misunderstood(request: web.Request) -> web.Response:
             staff_email=staff.email))
         db.record_audit(connection, staff.email, "marked_misunderstood", sender_id,
                         f"event {event_id}: {message.get('intent')} -> {intent}")
+
+    await _transaction(request, _work)
     return _back_to_conversation(request, sender_id)
 
 
@@ -384,16 +405,15 @@ async def story_export(request: web.Request) -> web.Response:
     if not items:
         return _error(request, 404, "No such conversation.")
     marks = (await asyncio.to_thread(_annotations, console.engine, sender_id))["marks"]
-    _audit(request, "export_story", sender_id)
+    await _audit(request, "export_story", sender_id)
     return _yaml_response(export.test_story(sender_id, items, marks), "test_story.yml")
 
 
 async def nlu_export(request: web.Request) -> web.Response:
-    with _console(request).engine.connect() as connection:
-        marks = [dict(r._mapping) for r in connection.execute(
-            select(db.misunderstood.c.text, db.misunderstood.c.correct_intent)
-            .order_by(db.misunderstood.c.event_id))]
-    _audit(request, "export_nlu", "", f"{len(marks)} messages")
+    marks = await _transaction(request, lambda connection: [dict(r._mapping) for r in connection.execute(
+        select(db.misunderstood.c.text, db.misunderstood.c.correct_intent)
+        .order_by(db.misunderstood.c.event_id))])
+    await _audit(request, "export_nlu", "", f"{len(marks)} messages")
     return _yaml_response(export.nlu_yaml(marks), "misunderstood_nlu.yml")
 
 
@@ -404,12 +424,11 @@ def _yaml_response(text: str, filename: str) -> web.Response:
 
 # -- admin ---------------------------------------------------------------------------------
 async def staff_page(request: web.Request, message: str = "", status: int = 200) -> web.Response:
-    with _console(request).engine.connect() as connection:
-        rows = [dict(r._mapping) for r in connection.execute(
-            select(db.staff.c.id, db.staff.c.email, db.staff.c.role, db.staff.c.active,
-                   db.staff.c.created_at).order_by(db.staff.c.email))]
+    rows = await _transaction(request, lambda connection: [dict(r._mapping) for r in connection.execute(
+        select(db.staff.c.id, db.staff.c.email, db.staff.c.role, db.staff.c.active,
+               db.staff.c.created_at).order_by(db.staff.c.email))])
     if request.method == "GET":
-        _audit(request, "view_staff")
+        await _audit(request, "view_staff")
     return _render(request, "staff.html", status=status, accounts=rows, message=message, roles=auth.ROLES)
 
 
@@ -438,10 +457,9 @@ async def staff_active(request: web.Request) -> web.Response:
 
 
 async def audit_page(request: web.Request) -> web.Response:
-    with _console(request).engine.connect() as connection:
-        rows = [dict(r._mapping) for r in connection.execute(
-            select(db.audit).order_by(db.audit.c.id.desc()).limit(500))]
-    _audit(request, "view_audit")
+    rows = await _transaction(request, lambda connection: [dict(r._mapping) for r in connection.execute(
+        select(db.audit).order_by(db.audit.c.id.desc()).limit(500))])
+    await _audit(request, "view_audit")
     return _render(request, "audit.html", entries=rows)
 
 
@@ -450,7 +468,7 @@ async def metrics_page(request: web.Request) -> web.Response:
 
     await _synced(request)
     data = await asyncio.to_thread(metrics.compute, _console(request).engine)
-    _audit(request, "view_metrics")
+    await _audit(request, "view_metrics")
     return _render(request, "metrics.html", m=data, charts=metrics.charts(data))
 
 
