@@ -26,8 +26,10 @@ _Dumper.add_representer(_Literal, _literal)
 
 
 def one_line(text: str) -> str:
-    """NLU examples are one line each: newlines and runs of spaces become one space."""
-    return " ".join((text or "").split())
+    """NLU examples are one line each: newlines and runs of spaces become one space,
+    control characters are dropped."""
+    printable = "".join(ch for ch in (text or "") if ch.isprintable() or ch.isspace())
+    return " ".join(printable.split())
 
 
 def domain_intents(domain_path: Path = ROOT / "domain.yml") -> List[str]:
@@ -71,7 +73,7 @@ def test_story(sender_id: str, items: List[Dict[str, Any]], corrections: Mapping
             text = one_line(item.get("text") or "")
             if not intent:
                 continue
-            if text.startswith("/"):
+            if not text or text.startswith("/"):  # quick-reply payloads carry no words
                 steps.append({"intent": intent})
             else:
                 steps.append({"user": _Literal(_example(text) + "\n"), "intent": intent})
