@@ -236,6 +236,7 @@ def test_csrf_rejection_on_every_form(server, admin):
     forms = [(sender + "/notes", {"text": "forged"}), (sender + "/tags", {"tag": "forged"}),
              (sender + "/tags/remove", {"tag": "x"}),
              (sender + "/misunderstood", {"event_id": "1", "intent": "greet"}),
+             (sender + "/misunderstood/remove", {"event_id": "1"}),
              ("/admin/staff", {"email": "x@shop.example", "password": "xxxxxxxxxxxx", "role": "admin"}),
              ("/admin/staff/1/active", {"active": "0"}), ("/logout", {})]
     for path, data in forms:
@@ -459,15 +460,22 @@ def test_tags_notes_and_marks(server, admin):
     other = user_event_id(server, "rest:alice", "hi")
     assert admin.post(base + "/misunderstood", data={"event_id": str(other), "intent": "greet",
                                                       "csrf_token": admin.csrf}).status_code == 404
+    hi = user_event_id(server, "socketio:carol", "details of 1")
+    admin.post(base + "/misunderstood", data={"event_id": str(hi), "intent": "compare_products", "csrf_token": admin.csrf})
+    assert "should be <b>compare_products</b>" in admin.get(base).text
+    removed = admin.post(base + "/misunderstood/remove", data={"event_id": str(hi), "csrf_token": admin.csrf})
+    assert removed.status_code == 200 and "should be <b>compare_products</b>" not in removed.text
     api = admin.get(server.base + "/api/conversations/socketio:carol").json()
     assert api["tags"] == ["needs-review"] and api["marks"] == {str(event_id): "state_preference"}
     assert senders(api_list(admin, server, tag="needs-review")) == ["socketio:carol"]
+    assert api_list(admin, server, customer="carol")["items"][0]["tags"] == ["needs-review"]
+    assert ">needs-review</a>" in admin.get(server.base + "/", params={"customer": "carol"}).text
     assert senders(api_list(admin, server, tag="needs")) == []
     admin.post(base + "/tags/remove", data={"tag": "needs-review", "csrf_token": admin.csrf})
     assert senders(api_list(admin, server, tag="needs-review")) == []
     assert "needs-review" not in admin.get(base).text
     actions = [(r["staff_email"], r["action"], r["target"]) for r in audit_rows(server)]
-    for action in ("tag_added", "tag_removed", "note_added", "marked_misunderstood"):
+    for action in ("tag_added", "tag_removed", "note_added", "marked_misunderstood", "unmarked_misunderstood"):
         assert (ADMIN[0], action, "socketio:carol") in actions
 
 

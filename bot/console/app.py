@@ -72,6 +72,7 @@ def create_console_app(settings: Any, engine: Optional[Engine] = None,
     r.add_post("/conversations/{sender_id}/tags/remove", remove_tag, name="conversation_untag")
     r.add_post("/conversations/{sender_id}/notes", add_note, name="conversation_note")
     r.add_post("/conversations/{sender_id}/misunderstood", mark_misunderstood, name="conversation_mark")
+    r.add_post("/conversations/{sender_id}/misunderstood/remove", unmark, name="conversation_unmark")
     r.add_get("/conversations/{sender_id}/story.yml", story_export, name="conversation_story")
     r.add_get("/export/nlu.yml", nlu_export, name="export_nlu")
     r.add_get("/admin/staff", staff_page, name="admin_staff")
@@ -393,6 +394,23 @@ async def mark_misunderstood(request: web.Request) -> web.Response:
             staff_email=staff.email))
         db.record_audit(connection, staff.email, "marked_misunderstood", sender_id,
                         f"event {event_id}: {message.get('intent')} -> {intent}")
+
+    await _transaction(request, _work)
+    return _back_to_conversation(request, sender_id)
+
+
+async def unmark(request: web.Request) -> web.Response:
+    sender_id = request.match_info["sender_id"]
+    try:
+        event_id = int(str((await request.post()).get("event_id") or ""))
+    except ValueError:
+        return _error(request, 400, "Which message?")
+    staff: Staff = request["staff"]
+
+    def _work(connection):
+        connection.execute(delete(db.misunderstood).where(db.misunderstood.c.event_id == event_id,
+                                                          db.misunderstood.c.sender_id == sender_id))
+        db.record_audit(connection, staff.email, "unmarked_misunderstood", sender_id, f"event {event_id}")
 
     await _transaction(request, _work)
     return _back_to_conversation(request, sender_id)

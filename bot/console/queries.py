@@ -101,10 +101,17 @@ def list_conversations(engine: Engine, filters: Filters, page_size: int) -> Dict
                                   .limit(page_size).offset((filters.page - 1) * page_size)).all()
         channels = [r[0] for r in connection.execute(
             select(c.c.channel).where(c.c.channel.is_not(None)).group_by(c.c.channel).order_by(c.c.channel))]
+        shown = [row.sender_id for row in rows]
+        tag_rows = connection.execute(select(db.tags.c.sender_id, db.tags.c.tag)
+                                      .where(db.tags.c.sender_id.in_(shown)).order_by(db.tags.c.tag)).all()
+    tags_of: Dict[str, List[str]] = {}
+    for sender_id, tag in tag_rows:
+        tags_of.setdefault(sender_id, []).append(tag)
     items = []
     for row in rows:
         item = dict(row._mapping)
         item["outcomes"] = [name for name in OUTCOMES if item.pop(name)]
+        item["tags"] = tags_of.get(item["sender_id"], [])
         items.append(item)
     pages = max(1, (total + page_size - 1) // page_size)
     return {"total": total, "items": items, "page": filters.page, "pages": pages, "channels": channels}
