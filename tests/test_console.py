@@ -715,3 +715,12 @@ def test_metrics_figures(tmp_path):
     assert figures["channels"]["socketio"]["handoff_rate"] == 1.0
     svg = str(metrics.charts(figures)["funnel"])
     assert svg.startswith("<svg") and svg.count("<rect") == 4
+
+
+def test_bench_command_runs(tmp_path):
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "bot.console", "bench", "--conversations", "300", "--runs", "2"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "300 conversations" in done.stdout and "slowest median" in done.stdout

@@ -6,6 +6,7 @@ import asyncio
 import getpass
 import os
 import re
+import shutil
 import socket
 import statistics
 import sys
@@ -132,6 +133,9 @@ def cmd_bench(args) -> int:
         print(f"  {label:32s} {median:7.1f} / {worst:7.1f}")
     slowest = max(m for m, _ in figures.values())
     print(f"slowest median: {slowest:.1f} ms (target < 300 ms)")
+    tracker.dispose()
+    console.dispose()
+    shutil.rmtree(scratch, ignore_errors=True)
     return 0 if slowest < 300 else 1
 
 
