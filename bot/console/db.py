@@ -1,0 +1,176 @@
+"""The console's own tables, and a read-only view of Rasa's tracker `events` table."""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any, Optional
+
+from sqlalchemy import (Boolean, Column, Float, ForeignKey, Index, Integer, MetaData, String, Table,
+                        Text, create_engine, event, insert)
+from sqlalchemy.engine import Engine
+
+from bot.settings import ROOT
+
+metadata = MetaData()
+
+staff = Table(
+    "console_staff", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("email", String(255), nullable=False, unique=True),
+    Column("password_hash", String(255), nullable=False),
+    Column("role", String(16), nullable=False),  # agent | admin
+    Column("active", Boolean, nullable=False, default=True),
+    Column("created_at", Float, nullable=False),
+)
+
+sessions = Table(
+    "console_sessions", metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("staff_id", Integer, ForeignKey("console_staff.id"), nullable=False, index=True),
+    Column("csrf_token", String(64), nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("expires_at", Float, nullable=False),
+)
+
+# Failed logins per key ("email:<address>" or "ip:<address>").
+login_failures = Table(
+    "console_login_failures", metadata,
+    Column("key", String(300), primary_key=True),
+    Column("count", Integer, nullable=False),
+    Column("last_at", Float, nullable=False),
+    Column("locked_until", Float, nullable=False, default=0.0),
+)
+
+audit = Table(
+    "console_audit", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", Float, nullable=False, index=True),
+    Column("staff_email", String(255)),
+    Column("action", String(64), nullable=False),
+    Column("target", String(300)),
+    Column("detail", Text),
+)
+
+tags = Table(
+    "console_tags", metadata,
+    Column("sender_id", String(255), primary_key=True),
+    Column("tag", String(64), primary_key=True, index=True),
+    Column("created_at", Float, nullable=False),
+    Column("staff_email", String(255)),
+)
+
+notes = Table(
+    "console_notes", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("sender_id", String(255), nullable=False, index=True),
+    Column("text", Text, nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("staff_email", String(255)),
+)
+
+# A customer message marked as misunderstood, with the intent it should have had.
+misunderstood = Table(
+    "console_misunderstood", metadata,
+    Column("event_id", Integer, primary_key=True),
+    Column("sender_id", String(255), nullable=False, index=True),
+    Column("text", Text, nullable=False),
+    Column("predicted_intent", String(255)),
+    Column("correct_intent", String(255), nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("staff_email", String(255)),
+)
+
+# One row per conversation, kept up to date from the tracker's events
+# (incrementally, by event id), so lists, search and filters never scan events.
+conversations = Table(
+    "console_conversations", metadata,
+    Column("sender_id", String(255), primary_key=True),
+    Column("first_event_id", Integer),
+    Column("last_event_id", Integer),
+    Column("started_at", Float),
+    Column("last_at", Float, index=True),
+    Column("channel", String(64)),
+    Column("user_messages", Integer, nullable=False, default=0),
+    Column("bot_messages", Integer, nullable=False, default=0),
+    Column("products_shown", Boolean, nullable=False, default=False),
+    Column("details", Boolean, nullable=False, default=False),
+    Column("added_to_cart", Boolean, nullable=False, default=False),
+    Column("checkout", Boolean, nullable=False, default=False),
+    Column("handoff", Boolean, nullable=False, default=False),
+    Column("fallback", Boolean, nullable=False, default=False),
+    Column("fallback_messages", Integer, nullable=False, default=0),
+    Column("erased", Boolean, nullable=False, default=False),
+    Column("events_seen", Integer, nullable=False, default=0),
+    Column("last_text", Text),
+    Column("search_text", Text),  # lower-cased customer messages, for search
+)
+Index("ix_console_conversations_channel_last", conversations.c.channel, conversations.c.last_at)
+
+sync_state = Table(
+    "console_sync_state", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("last_event_id", Integer, nullable=False),
+    Column("event_count", Integer, nullable=False),
+)
+
+# Rasa's SQLTrackerStore table, as Rasa 3.6 creates it (read only, except by tests and the benchmark).
+tracker_metadata = MetaData()
+events = Table(
+    "events", tracker_metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("sender_id", String(255), nullable=False, index=True),
+    Column("type_name", String(255), nullable=False),
+    Column("timestamp", Float),
+    Column("intent_name", String(255)),
+    Column("action_name", String(255)),
+    Column("data", Text),
+)
+
+
+def absolute_sqlite_url(url: str) -> str:
+    prefix = "sqlite:///"
+    if url.startswith(prefix) and not url.startswith(prefix + "/"):
+        return prefix + str(ROOT / url[len(prefix):])
+    return url
+
+
+def tracker_url(settings: Any) -> str:
+    """The tracker store's SQLAlchemy URL: explicit, or built like Rasa builds it."""
+    if settings.console_tracker_db_url:
+        return absolute_sqlite_url(settings.console_tracker_db_url)
+    dialect = settings.tracker_db_dialect or "sqlite"
+    if dialect == "sqlite":
+        return f"sqlite:///{settings.tracker_db_name}"
+    from sqlalchemy.engine import URL
+
+    driver = "postgresql+psycopg2" if dialect in ("postgresql", "postgres") else dialect
+    return URL.create(driver, username=settings.tracker_db_user or None,
+                      password=settings.tracker_db_password or None,
+                      host=settings.tracker_db_host or None,
+                      port=int(settings.tracker_db_port) if settings.tracker_db_port else None,
+                      database=settings.tracker_db_name).render_as_string(hide_password=False)
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite:///"):
+        Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(connection, record):  # pragma: no cover - trivial
+            cursor = connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def create_console_tables(engine: Engine) -> None:
+    metadata.create_all(engine)
+
+
+def record_audit(connection, staff_email: Optional[str], action: str, target: str = "",
+                 detail: str = "") -> None:
+    connection.execute(insert(audit).values(at=time.time(), staff_email=staff_email, action=action,
+                                            target=target, detail=detail))
