@@ -62,6 +62,8 @@ def cmd_run(args) -> int:
           f"-d '{{\"sender\": \"me\", \"message\": \"waterproof hiking boots under 120\"}}'\n"
           f"  demo shop + chat: {stack.web_url}/\n"
           f"  widget snippet:   <script src=\"{stack.web_url}/widget.js\" async></script>\n"
+          f"  support console:  {stack.web_url}/console/  (first admin: CONSOLE_ADMIN_EMAIL and "
+          "CONSOLE_ADMIN_PASSWORD, or python -m bot.console create-admin)\n"
           f"  socket.io:        {stack.rasa_url}/socket.io/\n"
           f"  Rasa HTTP API:    {stack.rasa_url}  (token in var/api_token or RASA_API_TOKEN)\n"
           f"  action server:    {stack.actions_url}\n"

@@ -203,6 +203,7 @@ def start_stack(var: Path, overrides: Dict[str, str]):
     from bot.training import ensure_model
 
     overrides = {"SHOP_VAR_DIR": str(var), "RASA_API_TOKEN": "test-token", "WEB_PORT": str(free_port()),
+                 "CONSOLE_DB_URL": f"sqlite:///{var}/console.db",
                  **overrides}
     settings = load_settings(dict(os.environ, **overrides))
     model = ensure_model(settings, quiet=True)

@@ -210,3 +210,23 @@ def test_browser_cards_add_to_cart_services_and_reload(widget_stack):
     assert result["asked_from_page"].startswith("Tell me about")       # window.ShopAssistant.ask
     assert not result["errors"]
     assert screenshot.exists() and screenshot.stat().st_size > 10_000
+
+
+def test_web_process_serves_the_console_to_staff_only(widget_stack):
+    """The support console is mounted in the same web process, behind its login."""
+    import urllib.error
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+    base = widget_stack.web_url + "/console"
+    with pytest.raises(urllib.error.HTTPError) as page:
+        opener.open(base + "/", timeout=30)
+    assert page.value.code in (302, 303) and "/console/login" in page.value.headers["Location"]
+    with opener.open(base + "/login", timeout=30) as login:
+        assert login.status == 200 and b"csrf" in login.read().lower()
+    with pytest.raises(urllib.error.HTTPError) as api:
+        opener.open(base + "/api/conversations", timeout=30)
+    assert api.value.code == 401

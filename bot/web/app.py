@@ -165,7 +165,8 @@ async def shop_page(request: web.Request) -> web.StreamResponse:
     return web.Response(text=page, content_type="text/html", headers={"Cache-Control": "no-store"})
 
 
-def make_app(config: Dict[str, Any], products: Optional[List[Dict[str, Any]]] = None) -> web.Application:
+def make_app(config: Dict[str, Any], products: Optional[List[Dict[str, Any]]] = None,
+             console: Optional[web.Application] = None) -> web.Application:
     app = web.Application(client_max_size=MAX_BODY)
     app[CONFIG] = config
     app[SIGNER] = SessionSigner(config["session_secret"], config["visitor_days"], config["customer_hours"])
@@ -176,6 +177,8 @@ def make_app(config: Dict[str, Any], products: Optional[List[Dict[str, Any]]] = 
     app.router.add_route("OPTIONS", "/api/session", session_preflight)
     app.router.add_get("/health", health)
     app.router.add_static("/static/", STATIC_DIR, show_index=False)
+    if console is not None:
+        app.add_subapp("/console", console)           # staff only: the console checks every request
     return app
 
 
@@ -206,6 +209,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     if missing:
         logger.warning("widget assets missing (%s): run `make setup`", ", ".join(missing))
     products = demo_products(str(settings.catalog_path), int(settings.demo_products))
-    web.run_app(make_app(config, products), host=args.host or settings.web_host,
+    from bot.console import create_console_app
+
+    web.run_app(make_app(config, products, create_console_app(settings)), host=args.host or settings.web_host,
                 port=args.port or int(settings.web_port), print=None, access_log=None)
     return 0
