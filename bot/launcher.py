@@ -20,33 +20,29 @@ from bot.settings import ROOT, Settings
 from bot.training import rasa_env, rasa_executable
 
 
-def api_token(settings: Settings) -> str:
-    """The configured token, or one generated once and kept under var/."""
-    if settings.rasa_api_token:
-        return settings.rasa_api_token
-    path = settings.path("var_dir") / "api_token"
+def _kept_secret(settings: Settings, configured: str, filename: str, length: int) -> str:
+    """A configured secret, or one generated once and kept under var/ (mode 600)."""
+    if configured:
+        return configured
+    path = settings.path("var_dir") / filename
     if path.exists():
         return path.read_text().strip()
     path.parent.mkdir(parents=True, exist_ok=True)
-    token = secrets.token_urlsafe(24)
-    path.write_text(token)
+    secret = secrets.token_urlsafe(length)
+    path.write_text(secret)
     path.chmod(0o600)
-    return token
+    return secret
+
+
+def api_token(settings: Settings) -> str:
+    """The token protecting Rasa's HTTP API."""
+    return _kept_secret(settings, settings.rasa_api_token, "api_token", 24)
 
 
 def widget_secret(settings: Settings) -> str:
     """The secret signing the widget's session tokens (shared by the web process
-    and Rasa's socket.io channel): configured, or generated once under var/."""
-    if settings.widget_session_secret:
-        return settings.widget_session_secret
-    path = settings.path("var_dir") / "widget_secret"
-    if path.exists():
-        return path.read_text().strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    secret = secrets.token_urlsafe(32)
-    path.write_text(secret)
-    path.chmod(0o600)
-    return secret
+    and Rasa's socket.io channel)."""
+    return _kept_secret(settings, settings.widget_session_secret, "widget_secret", 32)
 
 
 def _request(url: str, payload: Optional[dict] = None, timeout: float = 5) -> Optional[dict]:

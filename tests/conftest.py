@@ -124,6 +124,20 @@ def postgres_database():
     admin.dispose()
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def profile_store(request, tmp_path):
+    """A ProfileStore on a real SQLite file and on a throwaway PostgreSQL database."""
+    from actions.profiles import ProfileStore
+
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path}/profiles.db"
+    else:
+        url = request.getfixturevalue("postgres_database").render_as_string(hide_password=False)
+    store = ProfileStore(url)
+    yield store
+    store.dispose()
+
+
 # -- the real stack -------------------------------------------------------------
 class RestClient:
     """Talks to the running Rasa server over its REST channel and HTTP API."""

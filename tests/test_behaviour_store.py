@@ -8,18 +8,11 @@ from datetime import datetime
 import pytest
 
 from actions.behaviour.orders import OrderLine
-from actions.profiles import ProfileStore
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request, tmp_path):
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path}/profiles.db"
-    else:
-        url = request.getfixturevalue("postgres_database").render_as_string(hide_password=False)
-    store = ProfileStore(url)
-    yield store
-    store.dispose()
+@pytest.fixture
+def store(profile_store):
+    return profile_store
 
 
 def test_order_lines_round_trip_replace_and_erase(store):

@@ -3,20 +3,13 @@ import threading
 import uuid
 
 import pytest
-from sqlalchemy import create_engine, text
-
-from actions.profiles import ProfileStore
+from sqlalchemy import text
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request, tmp_path):
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path}/profiles.db"
-    else:
-        url = request.getfixturevalue("postgres_database").render_as_string(hide_password=False)
-    store = ProfileStore(url)
-    yield store
-    store.dispose()
+
+@pytest.fixture
+def store(profile_store):
+    return profile_store
 
 
 def test_unknown_customer_has_no_profile(store):
