@@ -211,6 +211,10 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+# The first console admin of the shared stack (tests/test_e2e_handoff.py logs in with it).
+STACK_ADMIN = ("admin@shop.test", "stack-admin-password-1")
+
+
 def start_stack(var: Path, overrides: Dict[str, str]):
     """Real action server + real Rasa server with the trained model (+ the web process)."""
     from bot.launcher import Stack
@@ -238,6 +242,7 @@ def stack(tmp_path_factory):
     var = tmp_path_factory.mktemp("stack")
     running = start_stack(var, {
         "PROFILE_DB_URL": f"sqlite:///{var}/profiles.db", "TRACKER_DB_NAME": str(var / "tracker.db"),
+        "CONSOLE_ADMIN_EMAIL": STACK_ADMIN[0], "CONSOLE_ADMIN_PASSWORD": STACK_ADMIN[1],
         "RASA_PORT": os.environ.get("TEST_RASA_PORT") or str(free_port()),
         "ACTIONS_PORT": os.environ.get("TEST_ACTIONS_PORT") or str(free_port())})
     yield running

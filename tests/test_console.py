@@ -724,3 +724,48 @@ def test_bench_command_runs(tmp_path):
                           cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "300 conversations" in done.stdout and "slowest median" in done.stdout
+
+
+def test_handoff_queue_and_unreachable_assistant(tmp_path):
+    """The live queue lists paused conversations, longest waiting first; when Rasa
+    cannot be reached an agent's action is refused with a clear page and nothing is
+    recorded as done."""
+    from bot.console import db, sample
+
+    closed_port = free_port()
+    settings = settings_for(tmp_path, CONSOLE_DB_URL=f"sqlite:///{tmp_path}/console.db",
+                            CONSOLE_TRACKER_DB_URL=f"sqlite:///{tmp_path}/tracker.db",
+                            CONSOLE_ADMIN_EMAIL=ADMIN[0], CONSOLE_ADMIN_PASSWORD=ADMIN[1],
+                            CONSOLE_RASA_URL=f"http://127.0.0.1:{closed_port}")
+    tracker = db.make_engine(settings.console_tracker_db_url)
+    waiting_long = sample.ConversationWriter("rest:waiting-long", ts("2025-11-01"))
+    waiting_long.turn("a person please", "ask_for_human", "action_request_human", "A colleague will answer.",
+                      {"type": "handoff", "request_id": 1, "paused": True}).pause().user("hello?", "greet")
+    waiting_short = sample.ConversationWriter("rest:waiting-short", ts("2025-11-02"))
+    waiting_short.turn("human please", "ask_for_human", "action_request_human", "A colleague will answer.").pause()
+    handed_back = sample.ConversationWriter("rest:handed-back", ts("2025-11-01"))
+    handed_back.turn("agent", "ask_for_human", "action_request_human", "Someone will answer.").pause().resume()
+    new_session = sample.ConversationWriter("rest:new-session", ts("2025-11-01"))
+    new_session.turn("agent", "ask_for_human", "action_request_human", "Someone will answer.").pause()
+    new_session.action("action_session_start")._add("session_started", {"event": "session_started"})
+    sample.write(tracker, [waiting_long, waiting_short, handed_back, new_session])
+    server = Server(settings)
+    try:
+        client = login(server, *ADMIN)
+        queue = client.get(server.base + "/api/queue").json()["waiting"]
+        assert [row["sender_id"] for row in queue] == ["rest:waiting-long", "rest:waiting-short"]
+        assert queue[0]["last_text"] == "hello?" and queue[0]["claimed_by"] is None
+        page = client.get(server.base + "/queue").text
+        assert "2 conversations waiting" in page and 'http-equiv="refresh"' in page
+        transcript = client.get(server.base + "/conversations/rest:waiting-long").text
+        assert "paused: waiting for a person" in transcript and "Claim and answer" in transcript
+
+        refused = client.post(server.base + "/conversations/rest:waiting-long/claim",
+                              data={"csrf_token": client.csrf}, allow_redirects=False)
+        assert refused.status_code == 502 and "Nothing was sent" in refused.text
+        assert "could not be reached" in refused.text
+        with server.engine.connect() as connection:
+            assert connection.execute(db.handoffs.select()).all() == []
+        assert audit_rows(server, "handoff_claimed") == []
+    finally:
+        server.stop()

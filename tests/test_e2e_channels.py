@@ -896,3 +896,50 @@ def test_shop_initiated_message_reaches_the_telegram_chat(channels_stack, fake):
     assert status == 200
     (sent,) = fake.wait_for(mark, lambda c: c["platform"] == "telegram" and c["json"].get("chat_id") == chat)
     assert sent["method"] == "sendMessage" and sent["json"]["text"].startswith("I can find products for you")
+
+
+# == Human handoff on messaging apps ========================================================
+def _console_api(stack):
+    """What the support console uses to reach a customer (bot/console/rasa_api.py)."""
+    from bot.console import rasa_api
+
+    return rasa_api, rasa_api.RasaApi(stack.rasa_url, stack.token)
+
+
+def test_telegram_handoff_agent_reply_reaches_the_chat(channels_stack, fake):
+    rasa_api, client = _console_api(channels_stack)
+    chat = telegram_chat()
+    sender = f"telegram:{chat}"
+    send_telegram(channels_stack, telegram_text(chat, "can I talk to a person"))
+    _, bots = last_turn(wait_turns(channels_stack, sender, 1))
+    assert "colleague" in bots[0]["text"]
+    mark = fake.snapshot()
+    send_telegram(channels_stack, telegram_text(chat, "hello? anyone?"))
+    wait_turns(channels_stack, sender, 2)
+    time.sleep(1.0)
+    assert telegram_calls(fake, mark, chat) == []                      # paused: the bot is silent
+
+    asyncio.run(client.append_events(sender, [rasa_api.agent_message("Hi Ana, Maria here. How can I help?",
+                                                                      "maria@shop.test", "Maria")]))
+    sent = telegram_calls(fake, mark, chat)
+    assert sent == [("sendMessage", {"chat_id": int(chat), "text": "Hi Ana, Maria here. How can I help?"})] \
+        or [(m, p["text"]) for m, p in sent] == [("sendMessage", "Hi Ana, Maria here. How can I help?")]
+
+    asyncio.run(client.append_events(sender, [rasa_api.resume_event(), rasa_api.listen_event()]))
+    mark = fake.snapshot()
+    send_telegram(channels_stack, telegram_text(chat, REQUEST))
+    fake.wait_for(mark, lambda c: c["platform"] == "telegram" and c["method"] == "sendPhoto"
+                  and str(c["json"].get("chat_id")) == chat)                # the bot answers again
+
+
+def test_whatsapp_handoff_agent_reply_reaches_the_phone(channels_stack, fake):
+    rasa_api, client = _console_api(channels_stack)
+    phone = whatsapp_phone()
+    sender = f"whatsapp:{phone}"
+    send_whatsapp(channels_stack, twilio_form(phone, "I want to speak to a human"))
+    wait_turns(channels_stack, sender, 1)
+    mark = fake.snapshot()
+    asyncio.run(client.append_events(sender, [rasa_api.agent_message("Maria here - what's the order number?",
+                                                                      "maria@shop.test", "Maria")]))
+    bodies = [c["form"]["Body"] for c in whatsapp_calls(fake, mark, phone)]
+    assert bodies == ["Maria here - what's the order number?"]

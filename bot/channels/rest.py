@@ -1,6 +1,15 @@
-"""Rasa's REST channel with its input checked first (see validation.py).
+"""Rasa's REST channel with its input checked first (see validation.py), and a
+way to read messages sent later.
 
 Keeps the channel name "rest", so the URL stays /webhooks/rest/webhook.
+A REST reply only carries what the bot answers at once; what a person from the
+support console writes later (or while the bot is paused) is read with
+
+    GET /webhooks/rest/replies?sender=<id>[&since=<unix time>]
+    -> {"sender", "paused", "messages": [{"recipient_id", "text", ..., "timestamp", "agent_name"?}]}
+
+Like the webhook itself, it trusts the sender id: REST is for a shop's own
+backend, not for browsers (the widget has its own signed channel).
 """
 from __future__ import annotations
 
@@ -8,6 +17,7 @@ from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.rest import RestInput
+from rasa.shared.core.events import BotUttered
 from sanic import Blueprint, response
 from sanic.request import Request
 
@@ -40,5 +50,24 @@ class CheckedRestInput(RestInput):
             if problem is not None:
                 return response.json(problem.body(), status=problem.status)
             return None
+
+        @blueprint.route("/replies", methods=["GET"])
+        async def replies(request: Request):
+            sender = request.args.get("sender") or ""
+            if not sender or len(sender) > 255:
+                return response.json({"error": "give the conversation's sender id as ?sender= (1-255 characters)"},
+                                     status=400)
+            try:
+                since = float(request.args.get("since") or 0)
+            except ValueError:
+                return response.json({"error": "since must be a unix time in seconds"}, status=400)
+            agent = getattr(request.app.ctx, "agent", None)
+            tracker = await agent.tracker_store.retrieve(sender) if agent and agent.tracker_store else None
+            if tracker is None:
+                return response.json({"sender": sender, "paused": False, "messages": []})
+            messages = [dict(event.message(), recipient_id=sender, timestamp=event.timestamp)
+                        for event in tracker.events
+                        if isinstance(event, BotUttered) and (event.timestamp or 0) > since]
+            return response.json({"sender": sender, "paused": tracker.is_paused(), "messages": messages})
 
         return blueprint

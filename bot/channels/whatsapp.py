@@ -61,13 +61,16 @@ class WhatsAppOutput(MessagingOutput):
         products: List[str] = plan.products or (picks.get("products") if isinstance(picks, dict) else []) or []
         self.memory.put("whatsapp-picks", to, {"products": products, "options": self._options},
                         PICKS_TTL_SECONDS)
-        if not self.sender_number:
+        # Messages sent later (a person answering from the support console) have no
+        # incoming message to answer from: use the shop number the customer last wrote to.
+        sender_number = self.sender_number or self.memory.get("whatsapp-shop-number", to) or ""
+        if not sender_number:
             logger.error("WhatsApp: no sender number (set WHATSAPP_NUMBER); reply to a customer dropped")
             return
         url = f"{self.api_base}/2010-04-01/Accounts/{self.account_sid}/Messages.json"
         auth = aiohttp.BasicAuth(self.account_sid, self.auth_token)
         for body in plan.bodies:
-            await self.api.post(url, form={"To": to, "From": self.sender_number, "Body": body}, auth=auth,
+            await self.api.post(url, form={"To": to, "From": sender_number, "Body": body}, auth=auth,
                                 what="Messages.json")
 
 
@@ -121,6 +124,9 @@ class WhatsAppInput(MessagingInput):
 
     def resolve(self, incoming: Incoming) -> Incoming:
         """"2" -> details of product 2 of the last list; "B" -> quick reply B."""
+        if incoming.destination.get("from"):
+            self.memory.put("whatsapp-shop-number", incoming.destination["to"], incoming.destination["from"],
+                            PICKS_TTL_SECONDS)
         if incoming.text and not incoming.is_payload:
             picks = self.memory.get("whatsapp-picks", incoming.destination["to"]) or {}
             if isinstance(picks, dict):

@@ -83,6 +83,9 @@ def create_console_app(settings: Any, engine: Optional[Engine] = None,
     r.add_get("/api/conversations/{sender_id}", api_conversation, name="api_conversation")
     r.add_get("/static/console.css", stylesheet, name="static_css")
     r.add_get("/metrics", metrics_page, name="metrics")
+    from bot.console import handoff       # imports this module's plumbing, so not at the top
+
+    handoff.add_routes(app, settings)
     return app
 
 
@@ -304,9 +307,12 @@ async def conversation_page(request: web.Request) -> web.Response:
     if not items and info is None:
         return _error(request, 404, "No such conversation.")
     notes = await asyncio.to_thread(_annotations, console.engine, sender_id)
+    from bot.console.handoff import claim_of
+
+    claim = await asyncio.to_thread(claim_of, console.engine, sender_id)
     await _audit(request, "view_conversation", sender_id)
     return _render(request, "conversation.html", sender_id=sender_id, items=items, info=info,
-                   intents=console.intents, outcomes=queries.OUTCOMES, **notes)
+                   intents=console.intents, outcomes=queries.OUTCOMES, claim=claim, **notes)
 
 
 async def api_conversation(request: web.Request) -> web.Response:

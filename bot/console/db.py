@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from sqlalchemy import (Boolean, Column, Float, ForeignKey, Index, Integer, MetaData, String, Table,
-                        Text, create_engine, event, insert)
+                        Text, create_engine, event, insert, inspect)
 from sqlalchemy.engine import Engine
 
 from bot.settings import ROOT
@@ -100,11 +100,23 @@ conversations = Table(
     Column("fallback", Boolean, nullable=False, default=False),
     Column("fallback_messages", Integer, nullable=False, default=0),
     Column("erased", Boolean, nullable=False, default=False),
+    # Waiting for (or talking to) a person: the last pause was not followed by a
+    # resume or a new session. handoff_at: when the pause began.
+    Column("paused", Boolean, nullable=False, default=False, index=True),
+    Column("handoff_at", Float),
     Column("events_seen", Integer, nullable=False, default=0),
     Column("last_text", Text),
     Column("search_text", Text),  # lower-cased customer messages, for search
 )
 Index("ix_console_conversations_channel_last", conversations.c.channel, conversations.c.last_at)
+
+# Who from the staff has taken a paused conversation (one row while it is claimed).
+handoffs = Table(
+    "console_handoffs", metadata,
+    Column("sender_id", String(255), primary_key=True),
+    Column("claimed_by", String(255), nullable=False),
+    Column("claimed_at", Float, nullable=False),
+)
 
 sync_state = Table(
     "console_sync_state", metadata,
@@ -167,7 +179,21 @@ def make_engine(url: str) -> Engine:
 
 
 def create_console_tables(engine: Engine) -> None:
+    _drop_outdated_summaries(engine)
     metadata.create_all(engine)
+
+
+def _drop_outdated_summaries(engine: Engine) -> None:
+    """The summaries are derived from the tracker store: when an upgrade adds a
+    column, they are dropped and rebuilt by the next sync instead of migrated."""
+    found = inspect(engine)
+    if not found.has_table(conversations.name):
+        return
+    present = {column["name"] for column in found.get_columns(conversations.name)}
+    if present == {column.name for column in conversations.columns}:
+        return
+    conversations.drop(engine)
+    sync_state.drop(engine, checkfirst=True)
 
 
 def record_audit(connection, staff_email: Optional[str], action: str, target: str = "",

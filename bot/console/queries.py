@@ -135,8 +135,13 @@ def transcript(tracker: Engine, sender_id: str) -> List[Dict[str, Any]]:
                         confidence=intent.get("confidence"), channel=data.get("input_channel"))
         elif row.type_name == "bot":
             extra = data.get("data") or {}
+            metadata = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
             item.update(text=data.get("text") or "", custom=custom_payload(data),
-                        buttons=[b for b in (extra.get("buttons") or []) if isinstance(b, dict)])
+                        buttons=[b for b in (extra.get("buttons") or []) if isinstance(b, dict)],
+                        agent=str(metadata.get("agent") or "") or None)
+        elif row.type_name in ("pause", "resume"):
+            item.update(kind="handoff", name=("paused: waiting for a person" if row.type_name == "pause"
+                                              else "handed back to the assistant"))
         elif row.type_name == "action":
             if row.action_name == "action_listen":
                 continue

@@ -51,6 +51,14 @@ class ConversationWriter:
                                    "attachment": None, "image": None, "custom": custom}})
         return self
 
+    def pause(self) -> "ConversationWriter":
+        self._add("pause", {"event": "pause"})
+        return self
+
+    def resume(self) -> "ConversationWriter":
+        self._add("resume", {"event": "resume"})
+        return self
+
     def turn(self, text: str, intent: str, action: str, reply: str,
              custom: Optional[Dict[str, Any]] = None, confidence: float = 0.93) -> "ConversationWriter":
         self.user(text, intent, confidence).action(action)

@@ -43,7 +43,8 @@ def custom_payload(data: Dict[str, Any]) -> Dict[str, Any]:
 def _empty(sender_id: str) -> Dict[str, Any]:
     row = {"sender_id": sender_id, "first_event_id": None, "last_event_id": None, "started_at": None,
            "last_at": None, "channel": None, "user_messages": 0, "bot_messages": 0,
-           "fallback_messages": 0, "events_seen": 0, "last_text": None, "search_text": ""}
+           "fallback_messages": 0, "events_seen": 0, "last_text": None, "search_text": "",
+           "paused": False, "handoff_at": None}
     row.update({flag: False for flag in FLAGS})
     return row
 
@@ -85,6 +86,13 @@ def apply_event(row: Dict[str, Any], event: Any) -> None:
             row["checkout"] = True
         elif kind == "handoff":
             row["handoff"] = True
+    elif event.type_name == "pause":
+        row["paused"] = True
+        row["handoff"] = True
+        row["handoff_at"] = event.timestamp
+    elif event.type_name in ("resume", "session_started", "restart"):
+        # A new session or a restart resets Rasa's tracker, pause included.
+        row["paused"] = False
     elif event.type_name == "action":
         name = event.action_name
         if name == "action_add_to_cart":
