@@ -100,6 +100,8 @@ def test_browser_login_transcript_metrics_and_logout(console_stack, conversation
     assert {ids["cards"], ids["xss"], ids["other"]} <= listed
     assert int(seen["list_count"].split()[0]) == len(listed) >= 3
     assert seen["xss_preview"] == f"hello {SCRIPT} {IMG}"           # the list escapes too
+    assert "asked for a person" in seen["other_outcomes"]
+    assert {"products shown", "added to cart"} <= set(seen["cards_outcomes"])
 
     # Search by the customers' words finds only the conversation that said them.
     assert "q=hiking+boots" in seen["search_url"]

@@ -83,6 +83,10 @@ try {
   result.list_previews = await texts("table.conversations tbody tr td.preview");
   const xssRow = page.locator("table.conversations tbody tr", { hasText: env.XSS_ID });
   result.xss_preview = await xssRow.locator("td.preview").innerText();
+  const otherRow = page.locator("table.conversations tbody tr", { hasText: env.OTHER_ID });
+  result.other_outcomes = await otherRow.locator("td .badge").allInnerTexts();
+  result.cards_outcomes = await page.locator("table.conversations tbody tr", { hasText: env.CARDS_ID })
+    .locator("td .badge").allInnerTexts();
 
   // 5. Search by the customers' words.
   await page.fill(".filters input[name=q]", env.SEARCH);
