@@ -211,8 +211,15 @@ async def login_page(request: web.Request) -> web.Response:
     return _login_form(request)
 
 
+LOGIN_CSRF_RE = re.compile(r"^[A-Za-z0-9_-]{43}$")
+
+
 def _login_form(request: web.Request, status: int = 200, message: str = "", email: str = "") -> web.Response:
-    token = secrets.token_urlsafe(32)
+    # Keep the browser's token if it has one: the login page's stylesheet (which needs a session)
+    # is redirected here too, and a fresh token there would make the form on screen stale.
+    token = request.cookies.get(LOGIN_CSRF_COOKIE) or ""
+    if not LOGIN_CSRF_RE.match(token):
+        token = secrets.token_urlsafe(32)
     response = _render(request, "login.html", status=status, message=message, email=email,
                        login_csrf=token)
     response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="Strict",
