@@ -275,6 +275,9 @@ def test_every_route_denied_without_session(server):
         if name in ("login", "login_post"):
             assert answer.status_code in (200, 403), (name, answer.status_code)  # login POST: no CSRF
             continue
+        if name == "static_css":     # public, so the login page is styled; it holds no data
+            assert answer.status_code == 200 and answer.headers["Content-Type"].startswith("text/css")
+            continue
         if name.startswith("api_"):
             assert answer.status_code == 401 and answer.json() == {"error": "login required"}, name
         else:
@@ -527,7 +530,9 @@ def test_story_export(server, admin):
 def test_metrics_page(server, admin):
     html = admin.get(server.base + "/metrics").text
     assert "<svg" in html and "products shown" in html and "telegram" in html
-    assert "Handoff rate" in html
+    assert "Handoff rate" in html and "Added to cart" in html
+    assert "could not handle" in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; hello" in html and "<script>alert(1)" not in html
     assert audit_rows(server, "view_metrics")
 
 
@@ -715,6 +720,25 @@ def test_metrics_figures(tmp_path):
     assert figures["channels"]["socketio"]["handoff_rate"] == 1.0
     svg = str(metrics.charts(figures)["funnel"])
     assert svg.startswith("<svg") and svg.count("<rect") == 4
+    # the funnel per channel
+    assert {name: figures["channels"][name]["products_shown"] for name in figures["channels"]} == \
+        {"rest": 1, "socketio": 1, "telegram": 1}
+    assert figures["channels"]["rest"]["checkout"] == 1 and figures["channels"]["telegram"]["checkout"] == 0
+
+    # the most frequent requests it could not handle, counted over the tracker's messages
+    extra = []
+    for n, channel in enumerate(["rest", "rest", "telegram"]):
+        writer = sample.ConversationWriter(f"{channel}:unhandled-{n}", ts("2025-10-20"), channel)
+        writer.turn("Do you sell  CARS?", "out_of_scope", "utter_out_of_scope", "Sorry.")
+        writer.turn("/greet", "nlu_fallback", "action_fallback", "Sorry.")
+        extra.append(writer)
+    extra[0].turn("what is the meaning of life", "nlu_fallback", "action_fallback", "Sorry.")
+    sample.write(tracker, extra)
+    top = metrics.unhandled(tracker)
+    assert top[0] == {"text": "do you sell cars", "count": 3, "channels": {"rest": 2, "telegram": 1}}
+    assert top[1:] == [{"text": "what is the meaning of life", "count": 1, "channels": {"rest": 1}},
+                       {"text": f"{XSS_SCRIPT} hello {XSS_IMG}".lower(), "count": 1, "channels": {"telegram": 1}}]
+    assert all(not t["text"].startswith("/") for t in top)
 
 
 def test_bench_command_runs(tmp_path):

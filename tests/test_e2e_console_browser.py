@@ -12,6 +12,7 @@ import subprocess
 import uuid
 
 import pytest
+import requests
 
 from tests.conftest import ROOT, RestClient, first_products, free_port, services_in, start_stack
 
@@ -24,7 +25,10 @@ IMG = "<img src=x onerror=alert(2)>"
 ARTIFACTS = ROOT / "test-artifacts"
 SCREENSHOTS = {"TRANSCRIPT_PNG": ARTIFACTS / "console-transcript.png",
                "ESCAPED_PNG": ARTIFACTS / "console-transcript-escaped.png",
-               "METRICS_PNG": ARTIFACTS / "console-metrics.png"}
+               "METRICS_PNG": ARTIFACTS / "console-metrics.png",
+               "QUEUE_PNG": ARTIFACTS / "console-queue.png",
+               "HANDOFF_PNG": ARTIFACTS / "console-handoff.png"}
+AGENT_REPLY = "Hello, this is a person from the shop. How can I help?"
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +78,7 @@ def run_browser(stack, conversations) -> dict:
         timeout=300,
         env=dict(os.environ, WEB_URL=stack.web_url, WIDGET_DIR=str(widget_dir), ARTIFACTS=str(ARTIFACTS),
                  ADMIN_EMAIL=ADMIN_EMAIL, ADMIN_PASSWORD=ADMIN_PASSWORD, SEARCH="hiking boots",
-                 CARDS_ID=conversations["cards"], XSS_ID=conversations["xss"], OTHER_ID=conversations["other"],
+                 AGENT_REPLY=AGENT_REPLY, CARDS_ID=conversations["cards"], XSS_ID=conversations["xss"], OTHER_ID=conversations["other"],
                  **{name: str(path) for name, path in SCREENSHOTS.items()}))
     print(run.stdout[-6000:], run.stderr[-4000:])
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
@@ -84,6 +88,17 @@ def run_browser(stack, conversations) -> dict:
 def test_browser_login_transcript_metrics_and_logout(console_stack, conversations):
     seen = run_browser(console_stack, conversations)
     ids = conversations
+
+    # The live queue: claim, answer, hand back - and the customer got the reply.
+    assert seen["queue_path"] == "/console/queue" and seen["queue_ids"] == [ids["other"]]
+    assert "Claimed by" in seen["claimed_status"] and ADMIN_EMAIL in seen["claimed_status"]
+    assert AGENT_REPLY in seen["agent_messages"]
+    assert seen["after_release_heading"] == "The assistant is answering"
+    assert any("paused: waiting for a person" in e for e in seen["handoff_events"])
+    assert any("handed back to the assistant" in e for e in seen["handoff_events"])
+    delivered = requests.get(console_stack.rasa_url + "/webhooks/rest/replies",
+                             params={"sender": ids["other"]}, timeout=30).json()
+    assert AGENT_REPLY in [m["text"] for m in delivered["messages"]] and delivered["paused"] is False
 
     # Not logged in: the login page; a wrong password is refused and opens no session.
     assert seen["start_path"] == "/console/login" and seen["login_form"] == 1

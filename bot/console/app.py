@@ -21,7 +21,7 @@ from bot.console.auth import Staff
 HERE = Path(__file__).resolve().parent
 SESSION_COOKIE = "console_session"
 LOGIN_CSRF_COOKIE = "console_login_csrf"
-PUBLIC_ROUTES = {"login", "login_post"}
+PUBLIC_ROUTES = {"login", "login_post", "static_css"}   # the stylesheet holds no data; the login page needs it
 TAG_RE = re.compile(r"^[\w .:-]{1,64}$")
 
 
@@ -498,9 +498,11 @@ async def metrics_page(request: web.Request) -> web.Response:
     from bot.console import metrics
 
     await _synced(request)
-    data = await asyncio.to_thread(metrics.compute, _console(request).engine)
+    console = _console(request)
+    data = await asyncio.to_thread(metrics.compute, console.engine)
+    unhandled = await asyncio.to_thread(metrics.unhandled, console.tracker)
     await _audit(request, "view_metrics")
-    return _render(request, "metrics.html", m=data, charts=metrics.charts(data))
+    return _render(request, "metrics.html", m=data, charts=metrics.charts(data), unhandled=unhandled)
 
 
 async def stylesheet(request: web.Request) -> web.Response:

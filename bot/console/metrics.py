@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Dict, List
+import re
+from collections import Counter
+from typing import Any, Dict, List, Optional
 
 from markupsafe import Markup, escape
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from bot.console import db
+from bot.console.summary import FALLBACK_INTENTS, parse_data
 
 FUNNEL = (("products_shown", "products shown"), ("details", "details asked"),
           ("added_to_cart", "added to cart"), ("checkout", "checkout link"))
@@ -29,7 +32,8 @@ def compute(engine: Engine, days: int = 30) -> Dict[str, Any]:
             day = dt.datetime.fromtimestamp(row.started_at, dt.timezone.utc).date().isoformat()
             per_day[day] = per_day.get(day, 0) + 1
         stats = channels.setdefault(row.channel or "unknown",
-                                    {"conversations": 0, "messages": 0, "fallback": 0, "handoff": 0})
+                                    {"conversations": 0, "messages": 0, "fallback": 0, "handoff": 0,
+                                     **{key: 0 for key, _ in FUNNEL}})
         for bucket in (totals, stats):
             bucket["conversations"] += 1
             bucket["messages"] += row.user_messages
@@ -37,12 +41,43 @@ def compute(engine: Engine, days: int = 30) -> Dict[str, Any]:
             bucket["handoff"] += 1 if row.handoff else 0
         for key, _ in FUNNEL:
             funnel[key] += 1 if getattr(row, key) else 0
+            stats[key] += 1 if getattr(row, key) else 0
     for bucket in [totals] + list(channels.values()):
         bucket["fallback_rate"] = bucket["fallback"] / bucket["messages"] if bucket["messages"] else 0.0
         bucket["handoff_rate"] = bucket["handoff"] / bucket["conversations"] if bucket["conversations"] else 0.0
     recent = sorted(per_day.items())[-days:]
     return {"per_day": recent, "channels": dict(sorted(channels.items())), "totals": totals,
             "funnel": [(label, funnel[key]) for key, label in FUNNEL]}
+
+
+def unhandled(tracker: Engine, limit: int = 15, scan: int = 20000) -> List[Dict[str, Any]]:
+    """The most frequent customer messages read as fallback or out of scope, among
+    the latest `scan` such messages, with the channels they came from."""
+    e = db.events
+    try:
+        with tracker.connect() as connection:
+            rows = connection.execute(select(e.c.data).where(e.c.type_name == "user",
+                                                             e.c.intent_name.in_(sorted(FALLBACK_INTENTS)))
+                                      .order_by(e.c.id.desc()).limit(scan)).all()
+    except Exception:   # no events table yet
+        return []
+    counts: Counter = Counter()
+    channels: Dict[str, Counter] = {}
+    for row in rows:
+        data = parse_data(row.data)
+        text = _normalise(data.get("text"))
+        if not text:
+            continue
+        counts[text] += 1
+        channels.setdefault(text, Counter())[data.get("input_channel") or "unknown"] += 1
+    return [{"text": text, "count": n, "channels": dict(channels[text].most_common())}
+            for text, n in counts.most_common(limit)]
+
+
+def _normalise(text: Optional[str]) -> str:
+    if not isinstance(text, str) or text.startswith("/"):
+        return ""
+    return re.sub(r"\s+", " ", text.strip().lower().rstrip("?!. "))[:200]
 
 
 def bar_chart(pairs: List[tuple], width: int = 600, height: int = 160) -> Markup:

@@ -146,6 +146,23 @@ try {
     rows.map((row) => Array.from(row.children, (cell) => cell.innerText.trim())));
   await page.screenshot({ path: env.METRICS_PNG, fullPage: true });
 
+  // 8b. The live queue: the customer who asked for a person waits there; claim,
+  //     answer and hand back from the conversation page.
+  await follow(page.locator("header a", { hasText: "Live queue" }));
+  result.queue_path = pathOf();
+  result.queue_ids = await texts("table.queue tbody tr td:first-child");
+  await page.screenshot({ path: env.QUEUE_PNG, fullPage: true });
+  await follow(page.locator("table.queue tbody tr", { hasText: env.OTHER_ID }).locator("td:first-child a"));
+  await follow(page.locator("#handoff button", { hasText: "Claim and answer" }));
+  result.claimed_status = (await texts("#handoff p.status")).join(" ");
+  await page.locator("#handoff textarea[name=text]").fill(env.AGENT_REPLY);
+  await follow(page.locator("#handoff button", { hasText: "Send to customer" }));
+  result.agent_messages = await texts("section.transcript .msg.bot.agent .text");
+  await page.screenshot({ path: env.HANDOFF_PNG, fullPage: true });
+  await follow(page.locator("#handoff button", { hasText: "Hand back to the assistant" }));
+  result.after_release_heading = (await texts("#handoff h2")).join(" ");
+  result.handoff_events = await texts("section.transcript .handoff-event");
+
   // 9. Log out: back to the login page; console pages send us there again, even with
   //    the old session cookie put back (the session is closed on the server).
   await follow(page.locator("header form button[type=submit]", { hasText: "Log out" }));
