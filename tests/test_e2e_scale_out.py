@@ -13,6 +13,8 @@ from tests.conftest import RestClient, first_products, free_port, start_stack, t
 
 pytestmark = pytest.mark.e2e
 
+WIDGET_SECRET = "scale-out-widget-secret-0123456789abcdef"
+
 
 @pytest.fixture(scope="module")
 def scaled(tmp_path_factory, postgres_database):
@@ -31,7 +33,9 @@ def scaled(tmp_path_factory, postgres_database):
         "TRACKER_DB_PORT": str(url.port or 5432), "TRACKER_DB_NAME": url.database,
         "TRACKER_DB_USER": url.username or "", "TRACKER_DB_PASSWORD": url.password or "",
         "LOCK_STORE_TYPE": "redis", "LOCK_STORE_HOST": "127.0.0.1", "LOCK_STORE_PORT": "6379",
-        "LOCK_STORE_DB": "3"}
+        "LOCK_STORE_DB": "3",
+        # the widget on either replica; socket.io messages pass between them through Redis
+        "WIDGET_SESSION_SECRET": WIDGET_SECRET, "WIDGET_SOCKET_REDIS_URL": "redis://127.0.0.1:6379/4"}
     first = start_stack(tmp_path_factory.mktemp("replica-a"), {**shared, "RASA_PORT": str(free_port()), "ACTIONS_PORT": str(free_port())})
     try:
         second = start_stack(tmp_path_factory.mktemp("replica-b"),
@@ -106,3 +110,36 @@ def test_concurrent_messages_for_one_customer_are_serialised(scaled):
     kinds = [kind for kind, _ in rows if kind in ("user", "bot")]
     turns = "".join("u" if kind == "user" else "b" for kind in kinds)
     assert "uu" not in turns and turns.count("u") == len(messages)
+
+
+def test_agent_reply_reaches_a_widget_connected_to_another_replica(scaled):
+    """The console may reach any replica; the customer's socket is on one of them
+    (fails without WIDGET_SOCKET_REDIS_URL: replica B has no such socket)."""
+    import asyncio
+
+    from bot.console import rasa_api
+    from bot.identity import SessionSigner
+    from tests.test_e2e_handoff import Widget
+
+    first, _, second = scaled
+    console = rasa_api.RasaApi(second.rasa_url, second.token)
+
+    async def scenario():
+        widget = await Widget(first).open()
+        customer = SessionSigner(WIDGET_SECRET).verify(widget.session).customer_id
+        try:
+            await widget.say("can I talk to a person")
+            await widget.wait_for(lambda m: "colleague" in (m.get("text") or ""))
+            await console.append_events(customer, [rasa_api.agent_message("Hello from replica B",
+                                                                          "maria@shop.test", "Maria")])
+            reply = await widget.wait_for(lambda m: m.get("text") == "Hello from replica B", 20)
+            await console.append_events(customer, [rasa_api.resume_event(), rasa_api.listen_event()])
+            await widget.say("running shoes under 200")
+            products = await widget.wait_for(lambda m: (m.get("custom") or {}).get("type") == "products")
+            return reply, products
+        finally:
+            await widget.sio.disconnect()
+
+    reply, products = asyncio.run(scenario())
+    assert reply["text"] == "Hello from replica B"
+    assert all(p["price"] <= 200 for p in products["custom"]["products"])

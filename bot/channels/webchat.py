@@ -12,7 +12,8 @@ visitor's conversation and profile by sending their id. Here the
 - `user_uttered`: the sender id is the customer the socket was confirmed for;
   a message on a socket that never got a session is dropped.
 - Replies go to the room named after the customer id, so a customer with the
-  chat open in two tabs or on two devices sees the replies in both.
+  chat open in two tabs or on two devices sees the replies in both; with
+  `redis_url` (several replicas) whichever replica they are connected to.
 
 Bot messages are turned into what rasa-webchat renders (render.py reads the
 contract): text, quick replies (`quick_replies`, shown as chips) and the
@@ -31,7 +32,7 @@ from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketBlueprint, SocketIOOutput
 from sanic import Blueprint, response
 from sanic.request import Request
-from socketio import AsyncServer
+from socketio import AsyncRedisManager, AsyncServer
 
 from bot.channels import render
 from bot.channels.webchat_render import widget_messages
@@ -82,16 +83,19 @@ class WebchatInput(InputChannel):
                    user_message_evt=credentials.get("user_message_evt", "user_uttered"),
                    bot_message_evt=credentials.get("bot_message_evt", "bot_uttered"),
                    socketio_path=credentials.get("socketio_path", "/socket.io"),
-                   max_message_chars=int(credentials.get("max_message_chars") or MAX_MESSAGE_CHARS))
+                   max_message_chars=int(credentials.get("max_message_chars") or MAX_MESSAGE_CHARS),
+                   redis_url=str(credentials.get("redis_url") or ""))
 
     def __init__(self, session_secret: str, visitor_days: float = 365, customer_hours: float = 24,
                  user_message_evt: Text = "user_uttered", bot_message_evt: Text = "bot_uttered",
-                 socketio_path: Text = "/socket.io", max_message_chars: int = MAX_MESSAGE_CHARS) -> None:
+                 socketio_path: Text = "/socket.io", max_message_chars: int = MAX_MESSAGE_CHARS,
+                 redis_url: str = "") -> None:
         self.signer = SessionSigner(session_secret, visitor_days, customer_hours)
         self.user_message_evt = user_message_evt
         self.bot_message_evt = bot_message_evt
         self.socketio_path = socketio_path
         self.max_message_chars = max_message_chars
+        self.redis_url = redis_url
         self.sio: Optional[AsyncServer] = None
         self.customers: Dict[str, str] = {}       # socket id -> verified customer id
 
@@ -100,7 +104,10 @@ class WebchatInput(InputChannel):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         # CORS is Sanic's (rasa run --cors); python-engineio's own check is off with [].
-        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[])
+        # With a Redis URL, an emit to a customer's room on one replica reaches their
+        # sockets on every replica (python-socketio's pub/sub client manager).
+        manager = AsyncRedisManager(self.redis_url) if self.redis_url else None
+        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[], client_manager=manager)
         self.sio = sio
         blueprint = SocketBlueprint(sio, self.socketio_path, "socketio_webhook", __name__)
 
