@@ -56,18 +56,20 @@ class Conversation:
         self.messages: List[Dict[str, Any]] = []
         self.events: List[Dict[str, Any]] = []
 
-    def tracker(self, text: str, intent: str, entities: Optional[List[Dict[str, Any]]] = None):
+    def tracker(self, text: str, intent: str, entities: Optional[List[Dict[str, Any]]] = None,
+                confidence: float = 1.0):
         from rasa_sdk import Tracker
 
-        latest = {"text": text, "intent": {"name": intent, "confidence": 1.0},
+        latest = {"text": text, "intent": {"name": intent, "confidence": confidence},
                   "entities": entities or [], "intent_ranking": []}
         return Tracker(self.sender, dict(self.slots), latest, [], False, None, {}, "action_listen")
 
-    def run(self, action_cls, text: str = "", intent: str = "", entities=None) -> List[Dict[str, Any]]:
+    def run(self, action_cls, text: str = "", intent: str = "", entities=None,
+            confidence: float = 1.0) -> List[Dict[str, Any]]:
         from rasa_sdk.executor import CollectingDispatcher
 
         dispatcher = CollectingDispatcher()
-        events = action_cls()._safe_handle(dispatcher, self.tracker(text, intent, entities), {})
+        events = action_cls()._safe_handle(dispatcher, self.tracker(text, intent, entities, confidence), {})
         for event in events:
             if event.get("event") == "slot":
                 self.slots[event["name"]] = event["value"]

@@ -222,10 +222,29 @@ def test_session_start_greets_returning_customers(conversation, runtime):
     assert "Welcome back" in conversation.text()
 
 
-def test_handoff_is_recorded(conversation, runtime):
-    conversation.run(ActionRequestHuman, "can I talk to a person", "ask_for_human")
-    assert "colleague" in conversation.text()
+def test_handoff_is_recorded_and_pauses_the_bot(conversation, runtime):
+    conversation.run(ActionRequestHuman, "can I talk to a person", "ask_for_human", confidence=0.99)
+    assert "colleague" in conversation.text() and "stay quiet" in conversation.text()
     assert runtime.store.open_handoffs(conversation.sender) == 1
+    assert [e["event"] for e in conversation.events] == ["pause"]
+    assert conversation.messages[0]["custom"]["paused"] is True
+
+
+def test_unclear_handoff_request_is_confirmed_first(conversation, runtime):
+    # "SELECT * FROM customers" reads as asking for customer service at 0.79
+    conversation.run(ActionRequestHuman, "SELECT * FROM customers WHERE 1=1", "ask_for_human", confidence=0.79)
+    assert conversation.events == [] and runtime.store.open_handoffs(conversation.sender) == 0
+    assert conversation.messages[0]["buttons"] == [{"title": "Talk to a person", "payload": "/ask_for_human"}]
+
+
+def test_handoff_without_pausing(conversation, runtime):
+    runtime.settings.values["handoff_pause"] = False
+    try:
+        conversation.run(ActionRequestHuman, "can I talk to a person", "ask_for_human", confidence=0.5)
+    finally:
+        runtime.settings.values["handoff_pause"] = True
+    assert conversation.events == [] and runtime.store.open_handoffs(conversation.sender) == 1
+    assert "keep helping" in conversation.text() and conversation.messages[0]["custom"]["paused"] is False
 
 
 def test_fallback_never_shows_products(conversation):
