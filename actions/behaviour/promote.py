@@ -2,6 +2,7 @@
 history, pick the promotion that fits what is shown, record it."""
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import List, Optional, Tuple
 
 from actions.behaviour.config import behaviour_config
@@ -34,5 +35,8 @@ def promotion_for(runtime, customer_id: str, items: List[Tuple[object, str]],
     if promotion is None:
         return None, items
     runtime.store.record_promotion(customer_id, promotion.id)
+    hint = str(config.get("promotion_hint") or "").strip()
+    if hint:   # how to say no (actions/offers_consent.py)
+        promotion = replace(promotion, text=f"{promotion.text} {hint}")
     first = [item for item in items if item[0].id in promotion.first]
     return promotion, first + [item for item in items if item[0].id not in promotion.first]

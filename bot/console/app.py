@@ -83,6 +83,8 @@ def create_console_app(settings: Any, engine: Optional[Engine] = None,
     r.add_get("/api/conversations/{sender_id}", api_conversation, name="api_conversation")
     r.add_get("/static/console.css", stylesheet, name="static_css")
     r.add_get("/metrics", metrics_page, name="metrics")
+    from bot.console.experiments import experiments_page   # the experiment report (issue 6)
+    r.add_get("/experiments", experiments_page, name="experiments")
     return app
 
 
