@@ -78,6 +78,15 @@ class RecordedOrder(Base):
     recorded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
+class CustomerType(Base):
+    """The customer's type as last computed (actions/behaviour/known_types.py), for
+    the support console's list; the assistant itself recomputes it from the history."""
+    __tablename__ = "customer_types"
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), primary_key=True)
+    customer_type: Mapped[str] = mapped_column(String(64), index=True)
+    computed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
 class OrderLine(Base):
     """One line of an imported order (python -m bot import-orders).
 

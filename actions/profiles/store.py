@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from actions.profiles.models import (Base, CartItem, Customer, Erasure, Feedback,
+from actions.profiles.models import (Base, CartItem, Customer, CustomerType, Erasure, Feedback,
                                      ExperimentExposure, ExperimentOutcome, HandoffRequest,
                                      OrderLine, PromotionShown, Purchase, RecordedOrder, utcnow)
 
@@ -294,6 +294,34 @@ class ProfileStore:
         with self._session() as session:
             return list(session.scalars(select(Purchase).order_by(Purchase.purchased_at, Purchase.id)).all())
 
+    # -- customer types (kept for the console) ---------------------------------
+    def set_customer_type(self, customer_id: str, customer_type: str) -> bool:
+        """Keep the type last computed; True when it changed (or was not known)."""
+        with self._session() as session:
+            if session.get(Customer, customer_id) is None:
+                return False
+            row = session.get(CustomerType, customer_id)
+            if row is not None and row.customer_type == customer_type:
+                return False
+            if row is None:
+                session.add(CustomerType(customer_id=customer_id, customer_type=customer_type))
+            else:
+                row.customer_type, row.computed_at = customer_type, utcnow()
+            return True
+
+    def customer_types(self, customer_ids: Optional[Sequence[str]] = None) -> Dict[str, str]:
+        """Known types by customer id (all, or of these customers)."""
+        with self._session() as session:
+            query = select(CustomerType.customer_id, CustomerType.customer_type)
+            if customer_ids is not None:
+                query = query.where(CustomerType.customer_id.in_(list(customer_ids)))
+            return dict(session.execute(query).all())
+
+    def customers_of_type(self, customer_type: str) -> List[str]:
+        with self._session() as session:
+            return list(session.scalars(select(CustomerType.customer_id).where(
+                CustomerType.customer_type == customer_type).order_by(CustomerType.customer_id)).all())
+
     # -- promotions and experiments --------------------------------------------
     def promotion_this_session(self, customer_id: str) -> Optional[str]:
         """The promotion already shown in the customer's current conversation, if any."""
@@ -376,7 +404,7 @@ class ProfileStore:
         """Delete everything about a customer and keep an anonymous erasure record."""
         with self._session() as session:
             existed = session.get(Customer, customer_id) is not None
-            for table in (Feedback, CartItem, Purchase, RecordedOrder, OrderLine, PromotionShown, ExperimentExposure,
+            for table in (Feedback, CartItem, Purchase, RecordedOrder, CustomerType, OrderLine, PromotionShown, ExperimentExposure,
                           ExperimentOutcome, HandoffRequest):
                 session.execute(delete(table).where(table.customer_id == customer_id))
             session.execute(delete(Customer).where(Customer.id == customer_id))

@@ -22,7 +22,8 @@ import html
 import json
 import logging
 import re
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Dict, List, Optional, Tuple
 from urllib.parse import urlencode
@@ -49,14 +50,16 @@ class CheckoutService:
     preview_agents: Tuple[str, ...]
     behaviour: Dict[str, Any]
     _store: Any = None
+    _lock: Any = field(default_factory=threading.Lock)
 
     @property
     def store(self):
-        if self._store is None:
-            from actions.profiles import ProfileStore
+        with self._lock:   # requests run in worker threads
+            if self._store is None:
+                from actions.profiles import ProfileStore
 
-            self._store = ProfileStore(self.profile_db_url)
-        return self._store
+                self._store = ProfileStore(self.profile_db_url)
+            return self._store
 
     def record(self, ref: str, customer_id: str, lines, source: str, **options) -> bool:
         from actions.behaviour.experiments import record_goal
