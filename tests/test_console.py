@@ -566,6 +566,29 @@ def test_experiment_report_matches_the_cli(server, admin, agent):
     assert audit_rows(server, "view_experiments")
 
 
+def test_filter_by_customer_type(server, admin):
+    """Types kept in the profile store when the assistant computes them (issue 5: "once known")."""
+    from actions.profiles import ProfileStore
+    from bot.console.app import CONSOLE_KEY
+
+    store = ProfileStore(server.console_app[CONSOLE_KEY].settings.profile_db_url)
+    try:
+        for sender, kind in (("rest:alice", "lapsed"), ("telegram:bob", "deal_seeker")):
+            store.start_session(sender)
+            store.set_customer_type(sender, kind)
+    finally:
+        store.dispose()
+    listed = admin.get(server.base + "/api/conversations", params={"customer_type": "lapsed"}).json()
+    assert [i["sender_id"] for i in listed["items"]] == ["rest:alice"] and listed["total"] == 1
+    page = admin.get(server.base + "/", params={"customer_type": "deal_seeker"}).text
+    assert "telegram:bob" in page and "rest:alice" not in page and "1 conversations" in page
+    assert '<option value="deal_seeker" selected>' in page
+    assert admin.get(server.base + "/api/conversations", params={"customer_type": "brand_advocate"}).json()["total"] == 0
+    bad = admin.get(server.base + "/api/conversations", params={"customer_type": "x' OR 1=1"})
+    assert bad.status_code == 400 and "customer type" in bad.json()["error"]
+    assert admin.get(server.base + "/api/conversations").json()["total"] > 2      # no filter: everyone
+
+
 def test_erasure_drops_what_the_console_kept(server, admin):
     from bot.console import db
     from bot.console.sample import ConversationWriter, write

@@ -5,26 +5,13 @@ read from the profile store (PROFILE_DB_URL)."""
 from __future__ import annotations
 
 import asyncio
-import threading
 from typing import Any, Dict, List
 
 from aiohttp import web
 
 from actions.behaviour.config import behaviour_config
 from actions.behaviour.experiments import VariantResult, report
-
-_stores: Dict[str, Any] = {}
-_lock = threading.Lock()
-
-
-def _store(url: str):
-    """One profile store per URL for the process (it keeps a connection pool)."""
-    from actions.profiles import ProfileStore
-
-    with _lock:
-        if url not in _stores:
-            _stores[url] = ProfileStore(url)
-        return _stores[url]
+from bot.console.profiles import profile_store
 
 
 def confidence_label(z: float) -> str:
@@ -35,7 +22,7 @@ def experiment_report(settings) -> Dict[str, Any]:
     """What the page shows: each experiment's configuration and its rows, in the CLI's order."""
     config = behaviour_config(settings)
     z = float(config.get("confidence_z", 1.96))
-    rows: List[VariantResult] = report(_store(settings.profile_db_url), z)
+    rows: List[VariantResult] = report(profile_store(settings), z)
     configured = config.get("experiments") or {}
     names = list(dict.fromkeys([r.experiment for r in rows] + list(configured)))
     experiments = []
