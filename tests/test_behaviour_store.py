@@ -80,3 +80,17 @@ def test_recorded_orders_once_per_ref_replace_and_erase(store):
     assert len(store.get(customer).purchases) == 2
     store.erase(customer)
     assert store.recorded_order(link) is None and store.get(customer) is None
+
+
+def test_a_link_followed_at_the_same_moment_is_recorded_once(store):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from bot.checkout_links import CheckoutLine
+
+    customer, ref = f"c-{uuid.uuid4().hex}", f"link:{uuid.uuid4().hex}"
+    store.start_session(customer)
+    lines = [CheckoutLine("TENT-0003", 1, 199.0, "EUR"), CheckoutLine("BAG-0001", 1, 49.0, "EUR")]
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(lambda _: store.record_order(ref, customer, lines, "checkout_link"), range(8)))
+    assert results.count(True) == 1
+    assert len(store.get(customer).purchases) == 2
