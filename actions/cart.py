@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import re
 from typing import List, Optional, Tuple
-from urllib.parse import urlencode
 
+from bot.checkout_links import CheckoutLine, CheckoutSigner, link_secret, public_web_url
 from embeddings.catalog import Product
 from actions import messages, state as slots
 from actions.base import ProductAction, ShopAction
@@ -190,15 +190,20 @@ class ActionCheckout(ShopAction):
             return []
         # the goal of experiments measured by checkouts (bot/behaviour.yml)
         record_goal(runtime.store, behaviour_config(runtime.settings), customer, "checkout")
-        items = ",".join(f"{p.id}:{q}" for p, q, _ in lines)
-        services = ",".join(f"{s}:{p.id}" for p, _, chosen in lines for s in chosen)
-        query = {"items": items}
-        if services:
-            query["services"] = services
-        link = f"{runtime.settings.checkout_url}?{urlencode(query)}"
+        link = checkout_link(runtime, customer, lines)
         dispatcher.utter_message(
             text=cart_summary(runtime, lines) + f"\nReady when you are - check out here: {link}",
             json_message={"type": "checkout", "url": link, "total": cart_total(runtime, lines),
                           "currency": lines[0][0].currency},
         )
         return []
+
+
+def checkout_link(runtime, customer: str, lines) -> str:
+    """A signed link to the web process, which records the purchase when it is
+    followed and sends the customer on to the shop's checkout (bot/checkout_links.py)."""
+    settings = runtime.settings
+    signer = CheckoutSigner(link_secret(settings), float(settings.checkout_link_hours))
+    token = signer.sign(customer, [CheckoutLine(p.id, q, p.price, p.currency) for p, q, _ in lines],
+                        [(s, p.id) for p, _, chosen in lines for s in chosen])
+    return f"{public_web_url(settings)}/checkout/{token}"

@@ -8,6 +8,7 @@ from rasa_sdk.events import AllSlotsReset, SlotSet
 from actions import messages, preferences, state as slots
 from actions.base import ShopAction
 from actions.cart import cart_lines, cart_summary
+from actions.offers_consent import offers_choice
 from actions.recommend import ActionRecommend, looks_like_refinement
 
 FORGET = "forget_me"
@@ -18,7 +19,7 @@ class ActionWhatDoYouKnow(ShopAction):
 
     def handle(self, runtime, dispatcher, tracker, domain):
         profile = runtime.store.get(slots.customer_id(tracker))
-        if profile is None or profile.is_empty:
+        if profile is None or (profile.is_empty and not profile.offers_opt_out):
             dispatcher.utter_message(text="I don't know anything about you yet - no preferences, likes or cart "
                                           "are stored. What you tell me while shopping is remembered for next time, "
                                           "and you can ask me to forget it whenever you like.")
@@ -34,6 +35,7 @@ class ActionWhatDoYouKnow(ShopAction):
             lines.append("- " + cart_summary(runtime, cart).replace("\n", "\n  "))
         if profile.purchases:
             lines.append(f"- {len(profile.purchases)} past purchase(s)")
+        lines.append(f"- {offers_choice(profile.offers_opt_out)}")
         lines.append(f"- visits: {max(profile.sessions, 1)}, first seen {profile.created_at:%d %b %Y}")
         dispatcher.utter_message(text="Here's everything I keep about you:\n" + "\n".join(lines) +
                                       "\nSay \"forget me\" and I'll erase all of it, including our conversations.")

@@ -108,6 +108,13 @@ def cmd_import_orders(args) -> int:
     try:
         out = Path(args.add_products) if args.add_products else None
         print(import_orders(store, report, out, config.get("orders", {})))
+        if report.lines:
+            from actions.behaviour.known_types import classify_customers
+            from embeddings.catalog import load_catalog
+
+            products = {p.id: p for p in load_catalog(settings.catalog_path).products}
+            counts = classify_customers(settings, store, products, [l.customer_id for l in report.lines], config)
+            print("customer types: " + ", ".join(f"{name} {n}" for name, n in counts.most_common()))
     finally:
         store.dispose()
     return 0 if report.lines else 1

@@ -45,6 +45,12 @@ def widget_secret(settings: Settings) -> str:
     return _kept_secret(settings, settings.widget_session_secret, "widget_secret", 32)
 
 
+def checkout_secret(settings: Settings) -> str:
+    """The secret signing checkout links (the action server issues them, the web
+    process follows them)."""
+    return _kept_secret(settings, settings.checkout_link_secret, "checkout_secret", 32)
+
+
 def _request(url: str, payload: Optional[dict] = None, timeout: float = 5) -> Optional[dict]:
     data = json.dumps(payload).encode() if payload is not None else None
     request = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json"})
@@ -91,6 +97,7 @@ class Stack:
         env.update(self.extra_env)
         env.update(self.settings.as_env())      # normalised values win over raw overrides
         env["WIDGET_SESSION_SECRET"] = widget_secret(self.settings)
+        env["CHECKOUT_LINK_SECRET"] = checkout_secret(self.settings)
         return env
 
     def _spawn(self, name: str, command: List[str], env: Dict[str, str]) -> subprocess.Popen:

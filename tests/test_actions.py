@@ -166,7 +166,13 @@ def test_cart_add_offers_only_applicable_services_and_complements(conversation, 
     assert runtime.store.get(conversation.sender).cart[0].services == [service_id]
     conversation.run(ActionCheckout, "checkout", "checkout")
     link = re.search(r"https?://\S+", conversation.text()).group(0)
-    assert laptop.id in link and service_id in link
+    from bot.checkout_links import CheckoutSigner, link_secret, public_web_url
+
+    assert link.startswith(public_web_url(runtime.settings) + "/checkout/")   # signed, via the web process
+    signed = CheckoutSigner(link_secret(runtime.settings)).verify(link.rsplit("/", 1)[1])
+    assert signed.customer_id == conversation.sender
+    assert [(l.product_id, l.quantity, l.unit_price) for l in signed.lines] == [(laptop.id, 1, laptop.price)]
+    assert signed.services == ((service_id, laptop.id),)
     conversation.run(ActionShowCart, "what's in my cart", "show_cart")
     assert laptop.title in conversation.text()
     conversation.run(ActionRemoveFromCart, "remove the laptop", "remove_from_cart")

@@ -49,3 +49,48 @@ def test_experiment_counts(store):
     assert store.experiment_counts(name) == [
         {"experiment": name, "variant": "a", "goal": "checkout", "exposed": 2, "converted": 1},
         {"experiment": name, "variant": "b", "goal": "checkout", "exposed": 1, "converted": 0}]
+
+
+def test_recorded_orders_once_per_ref_replace_and_erase(store):
+    from bot.checkout_links import CheckoutLine
+
+    customer = f"c-{uuid.uuid4().hex}"
+    store.add_to_cart(customer, "TENT-0003", 1)
+    store.add_to_cart(customer, "BAG-0001", 1)
+    link = f"link:{uuid.uuid4().hex}"
+    lines = [CheckoutLine("TENT-0003", 1, 199.0, "EUR")]
+    assert store.record_order(link, customer, lines, "checkout_link", from_cart=True)
+    assert not store.record_order(link, customer, lines, "checkout_link", from_cart=True)   # followed twice
+    profile = store.get(customer)
+    assert [(p["product_id"], p["quantity"], p["unit_price"], p["source"]) for p in profile.purchases] == \
+        [("TENT-0003", 1, 199.0, "checkout_link")]
+    assert [c.product_id for c in profile.cart] == ["BAG-0001"]                              # only what was bought left
+    # the completed order the link led to replaces the link's purchases
+    order = f"shop:{uuid.uuid4().hex}"
+    completed = [CheckoutLine("TENT-0003", 2, 189.0, "EUR")]
+    assert store.record_order(order, customer, completed, "order_completed", replaces=link)
+    assert [(p["quantity"], p["unit_price"], p["source"]) for p in store.get(customer).purchases] == \
+        [(2, 189.0, "order_completed")]
+    assert store.recorded_order(link)["replaced_by"] == order
+    assert not store.record_order(order, customer, completed, "order_completed")
+    # an order reported before its link is followed: the link records nothing later
+    later_link = f"link:{uuid.uuid4().hex}"
+    assert store.record_order(f"shop:{uuid.uuid4().hex}", customer, lines, "order_completed", replaces=later_link)
+    assert not store.record_order(later_link, customer, lines, "checkout_link")
+    assert len(store.get(customer).purchases) == 2
+    store.erase(customer)
+    assert store.recorded_order(link) is None and store.get(customer) is None
+
+
+def test_a_link_followed_at_the_same_moment_is_recorded_once(store):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from bot.checkout_links import CheckoutLine
+
+    customer, ref = f"c-{uuid.uuid4().hex}", f"link:{uuid.uuid4().hex}"
+    store.start_session(customer)
+    lines = [CheckoutLine("TENT-0003", 1, 199.0, "EUR"), CheckoutLine("BAG-0001", 1, 49.0, "EUR")]
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(lambda _: store.record_order(ref, customer, lines, "checkout_link"), range(8)))
+    assert results.count(True) == 1
+    assert len(store.get(customer).purchases) == 2

@@ -269,7 +269,8 @@ def _route_urls(server):
 
 def test_every_route_denied_without_session(server):
     urls = _route_urls(server)
-    assert len(urls) >= 19
+    assert len(urls) >= 20
+    assert ("GET", "experiments", "/console/experiments") in urls
     for method, name, path in urls:
         answer = requests.request(method, f"http://127.0.0.1:{server.port}{path}", allow_redirects=False)
         if name in ("login", "login_post"):
@@ -534,6 +535,63 @@ def test_metrics_page(server, admin):
     assert "could not handle" in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt; hello" in html and "<script>alert(1)" not in html
     assert audit_rows(server, "view_metrics")
+
+
+def test_experiment_report_matches_the_cli(server, admin, agent):
+    """The figures on /console/experiments are those of `python -m bot experiments report`."""
+    import os
+    import sys
+
+    from actions.profiles import ProfileStore
+    from bot.console.app import CONSOLE_KEY
+
+    settings = server.console_app[CONSOLE_KEY].settings
+    store = ProfileStore(settings.profile_db_url)
+    try:
+        for n, variant in enumerate(["control"] * 40 + ["behaviour"] * 37):
+            customer = f"exp-{n}"
+            store.record_exposure("behaviour_ranking", customer, variant)
+            if n % 7 == 0 or (variant == "behaviour" and n % 3 == 0):
+                store.record_outcome("behaviour_ranking", customer, "checkout")
+    finally:
+        store.dispose()
+    cli = subprocess.run([sys.executable, "-m", "bot", "experiments", "report"], cwd=ROOT, capture_output=True,
+                         text=True, timeout=120, env={**os.environ, "PROFILE_DB_URL": settings.profile_db_url})
+    assert cli.returncode == 0, cli.stderr
+    expected = [[cell.strip() for cell in line.strip("|").split("|")]
+                for line in cli.stdout.splitlines() if line.startswith("| behaviour_ranking")]
+    assert len(expected) == 2
+    html = agent.get(server.base + "/experiments").text                   # agents may read it too
+    shown = [[re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td>(.*?)</td>", row)]
+             for row in re.findall(r"<tr>(<td>.*?)</tr>", html.split("experiment-report")[1], re.S)]
+    # CLI: experiment | goal | variant | exposed | converted | conversion | interval
+    assert [[e[1], e[2], e[3], e[4], e[5], e[6].replace(" ", "")] for e in expected] == \
+        [[s[0], s[1], s[2], s[3], s[4], s[5].replace(" ", "")] for s in shown]
+    assert "95%" in html and "inactive" in html and "goal: checkout" in html
+    assert audit_rows(server, "view_experiments")
+
+
+def test_filter_by_customer_type(server, admin):
+    """Types kept in the profile store when the assistant computes them (issue 5: "once known")."""
+    from actions.profiles import ProfileStore
+    from bot.console.app import CONSOLE_KEY
+
+    store = ProfileStore(server.console_app[CONSOLE_KEY].settings.profile_db_url)
+    try:
+        for sender, kind in (("rest:alice", "lapsed"), ("telegram:bob", "deal_seeker")):
+            store.start_session(sender)
+            store.set_customer_type(sender, kind)
+    finally:
+        store.dispose()
+    listed = admin.get(server.base + "/api/conversations", params={"customer_type": "lapsed"}).json()
+    assert [i["sender_id"] for i in listed["items"]] == ["rest:alice"] and listed["total"] == 1
+    page = admin.get(server.base + "/", params={"customer_type": "deal_seeker"}).text
+    assert "telegram:bob" in page and "rest:alice" not in page and "1 conversations" in page
+    assert '<option value="deal_seeker" selected>' in page
+    assert admin.get(server.base + "/api/conversations", params={"customer_type": "brand_advocate"}).json()["total"] == 0
+    bad = admin.get(server.base + "/api/conversations", params={"customer_type": "x' OR 1=1"})
+    assert bad.status_code == 400 and "customer type" in bad.json()["error"]
+    assert admin.get(server.base + "/api/conversations").json()["total"] > 2      # no filter: everyone
 
 
 def test_erasure_drops_what_the_console_kept(server, admin):

@@ -57,7 +57,7 @@ def test_complementary_offer_follows_add_to_cart(rest):
     assert 1 <= len(extras) <= 3
     assert all(p["category"] in services.complement_categories("laptops") for p in extras)
     checkout = rest.say(sender, "checkout")
-    assert shown[0]["id"] in text_of(checkout)
+    assert shown[0]["title"] in text_of(checkout) and "/checkout/" in text_of(checkout)
 
 
 def test_preferences_survive_a_new_session_and_shape_ranking(rest):

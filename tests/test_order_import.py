@@ -134,6 +134,10 @@ def test_cli_imports_and_reports(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "loaded 1 order lines" in done.stdout and "line 3: bad Quantity" in done.stdout
     assert "added 1 products" in done.stdout
+    assert "customer types: disengaged 1" in done.stdout           # one old order: kept for the console
+    store = ProfileStore(env["PROFILE_DB_URL"])
+    assert store.customer_types() == {"12583": "disengaged"}
+    store.dispose()
     missing = subprocess.run([sys.executable, "-m", "bot", "import-orders", str(tmp_path / "none.csv")],
                              cwd=root, env=env, capture_output=True, text=True, timeout=120)
     assert missing.returncode == 2 and "error" in missing.stderr

@@ -2,13 +2,14 @@
 history, pick the promotion that fits what is shown, record it."""
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import List, Optional, Tuple
 
 from actions.behaviour.config import behaviour_config
-from actions.behaviour.customer_types import classify, history_from_store
+from actions.behaviour.customer_types import history_from_store
+from actions.behaviour.known_types import remember
 from actions.behaviour.live import live_behaviour
 from actions.behaviour.promotions import Moment, Promotion, choose_promotion
-from actions.profiles.models import utcnow
 
 
 def promotion_for(runtime, customer_id: str, items: List[Tuple[object, str]],
@@ -16,14 +17,16 @@ def promotion_for(runtime, customer_id: str, items: List[Tuple[object, str]],
     """The promotion to show beside these results (recorded), and the results in
     the order to show them (price drops first for deal seekers)."""
     profile = runtime.store.get(customer_id)
-    if profile is None or profile.offers_opt_out:
+    if profile is None:
+        return None, items
+    config = behaviour_config(runtime.settings)
+    history = history_from_store(runtime, customer_id)
+    customer_type = remember(runtime, customer_id, history, config)   # kept for the console
+    if profile.offers_opt_out:
         return None, items
     shown = runtime.store.promotion_this_session(customer_id)
     if shown:
         return None, items
-    config = behaviour_config(runtime.settings)
-    history = history_from_store(runtime, customer_id)
-    customer_type = classify(history, config, utcnow())
     discount = float(config["customer_types"].get("deal_discount", 0.1))
     behaviour = live_behaviour(runtime)
     moment = Moment(results=[p for p, _ in items], category=category,
@@ -34,5 +37,8 @@ def promotion_for(runtime, customer_id: str, items: List[Tuple[object, str]],
     if promotion is None:
         return None, items
     runtime.store.record_promotion(customer_id, promotion.id)
+    hint = str(config.get("promotion_hint") or "").strip()
+    if hint:   # how to say no (actions/offers_consent.py)
+        promotion = replace(promotion, text=f"{promotion.text} {hint}")
     first = [item for item in items if item[0].id in promotion.first]
     return promotion, first + [item for item in items if item[0].id not in promotion.first]

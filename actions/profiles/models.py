@@ -62,6 +62,31 @@ class Purchase(Base):
     source: Mapped[str] = mapped_column(String(32), default="chat")
 
 
+class RecordedOrder(Base):
+    """A checkout link followed or an order the shop reported completed: recorded
+    once per reference ("link:<ref>", "shop:<order id>"), with the purchases it made."""
+    __tablename__ = "recorded_orders"
+    __table_args__ = (UniqueConstraint("ref"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    ref: Mapped[str] = mapped_column(String(255))
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), index=True)
+    source: Mapped[str] = mapped_column(String(32))
+    # Ids of the purchases rows it made, comma separated (a completed order
+    # replaces those of the link it came from).
+    purchase_ids: Mapped[str] = mapped_column(Text, default="")
+    replaced_by: Mapped[str] = mapped_column(String(255), default="")
+    recorded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class CustomerType(Base):
+    """The customer's type as last computed (actions/behaviour/known_types.py), for
+    the support console's list; the assistant itself recomputes it from the history."""
+    __tablename__ = "customer_types"
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), primary_key=True)
+    customer_type: Mapped[str] = mapped_column(String(64), index=True)
+    computed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
 class OrderLine(Base):
     """One line of an imported order (python -m bot import-orders).
 

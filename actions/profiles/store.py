@@ -13,11 +13,12 @@ from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence
 
 from sqlalchemy import create_engine, delete, event, func, select
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from actions.profiles.models import (Base, CartItem, Customer, Erasure, Feedback,
+from actions.profiles.models import (Base, CartItem, Customer, CustomerType, Erasure, Feedback,
                                      ExperimentExposure, ExperimentOutcome, HandoffRequest,
-                                     OrderLine, PromotionShown, Purchase, utcnow)
+                                     OrderLine, PromotionShown, Purchase, RecordedOrder, utcnow)
 
 MAX_QUANTITY = 99
 
@@ -215,6 +216,55 @@ class ProfileStore:
                                  unit_price=unit_price, currency=currency, source=source,
                                  purchased_at=purchased_at or utcnow()))
 
+    def record_order(self, ref: str, customer_id: str, lines: Sequence[Any], source: str,
+                     purchased_at: Optional[datetime] = None, replaces: Optional[str] = None,
+                     from_cart: bool = False) -> bool:
+        """Record an order's lines (objects with product_id, quantity, unit_price,
+        currency) as purchases, once per `ref`: False when that ref was recorded
+        before. `replaces` names an earlier order of the same customer (the
+        checkout link a completed order came from) whose purchases are removed;
+        `from_cart` takes the products out of the assistant's cart."""
+        when = purchased_at or utcnow()
+        try:
+            with self._session() as session:
+                self._customer(session, customer_id)
+                if session.scalars(select(RecordedOrder.id).where(RecordedOrder.ref == ref)).first() is not None:
+                    return False
+                rows = [Purchase(customer_id=customer_id, product_id=l.product_id, quantity=int(l.quantity),
+                                 unit_price=float(l.unit_price), currency=l.currency or "EUR", source=source,
+                                 purchased_at=when) for l in lines]
+                session.add_all(rows)
+                session.flush()
+                session.add(RecordedOrder(ref=ref, customer_id=customer_id, source=source,
+                                          purchase_ids=",".join(str(r.id) for r in rows)))
+                if replaces:
+                    earlier = session.scalars(select(RecordedOrder).where(
+                        RecordedOrder.ref == replaces, RecordedOrder.customer_id == customer_id)).first()
+                    if earlier is None:   # the link is followed later (or never): it records nothing then
+                        session.add(RecordedOrder(ref=replaces, customer_id=customer_id, source=source,
+                                                  purchase_ids="", replaced_by=ref))
+                    elif not earlier.replaced_by:
+                        ids = [int(i) for i in earlier.purchase_ids.split(",") if i]
+                        if ids:
+                            session.execute(delete(Purchase).where(Purchase.id.in_(ids)))
+                        earlier.purchase_ids, earlier.replaced_by = "", ref
+                if from_cart:
+                    session.execute(delete(CartItem).where(
+                        CartItem.customer_id == customer_id,
+                        CartItem.product_id.in_([l.product_id for l in lines])))
+                return True
+        except IntegrityError:   # the same ref recorded at the same moment by another request
+            return False
+
+    def recorded_order(self, ref: str) -> Optional[Dict[str, Any]]:
+        with self._session() as session:
+            row = session.scalars(select(RecordedOrder).where(RecordedOrder.ref == ref)).first()
+            if row is None:
+                return None
+            return {"ref": row.ref, "customer_id": row.customer_id, "source": row.source,
+                    "purchases": len([i for i in row.purchase_ids.split(",") if i]),
+                    "replaced_by": row.replaced_by or None, "recorded_at": row.recorded_at}
+
     def replace_orders(self, lines: Sequence[Any]) -> int:
         """Store imported order lines; an invoice imported again replaces its
         earlier lines, so importing the same file twice changes nothing."""
@@ -243,6 +293,34 @@ class ProfileStore:
         """Every purchase made through the assistant, oldest first (for behaviour signals)."""
         with self._session() as session:
             return list(session.scalars(select(Purchase).order_by(Purchase.purchased_at, Purchase.id)).all())
+
+    # -- customer types (kept for the console) ---------------------------------
+    def set_customer_type(self, customer_id: str, customer_type: str) -> bool:
+        """Keep the type last computed; True when it changed (or was not known)."""
+        with self._session() as session:
+            if session.get(Customer, customer_id) is None:
+                return False
+            row = session.get(CustomerType, customer_id)
+            if row is not None and row.customer_type == customer_type:
+                return False
+            if row is None:
+                session.add(CustomerType(customer_id=customer_id, customer_type=customer_type))
+            else:
+                row.customer_type, row.computed_at = customer_type, utcnow()
+            return True
+
+    def customer_types(self, customer_ids: Optional[Sequence[str]] = None) -> Dict[str, str]:
+        """Known types by customer id (all, or of these customers)."""
+        with self._session() as session:
+            query = select(CustomerType.customer_id, CustomerType.customer_type)
+            if customer_ids is not None:
+                query = query.where(CustomerType.customer_id.in_(list(customer_ids)))
+            return dict(session.execute(query).all())
+
+    def customers_of_type(self, customer_type: str) -> List[str]:
+        with self._session() as session:
+            return list(session.scalars(select(CustomerType.customer_id).where(
+                CustomerType.customer_type == customer_type).order_by(CustomerType.customer_id)).all())
 
     # -- promotions and experiments --------------------------------------------
     def promotion_this_session(self, customer_id: str) -> Optional[str]:
@@ -326,7 +404,7 @@ class ProfileStore:
         """Delete everything about a customer and keep an anonymous erasure record."""
         with self._session() as session:
             existed = session.get(Customer, customer_id) is not None
-            for table in (Feedback, CartItem, Purchase, OrderLine, PromotionShown, ExperimentExposure,
+            for table in (Feedback, CartItem, Purchase, RecordedOrder, CustomerType, OrderLine, PromotionShown, ExperimentExposure,
                           ExperimentOutcome, HandoffRequest):
                 session.execute(delete(table).where(table.customer_id == customer_id))
             session.execute(delete(Customer).where(Customer.id == customer_id))

@@ -15,7 +15,7 @@ from aiohttp import web
 from sqlalchemy import delete, insert, select
 from sqlalchemy.engine import Engine
 
-from bot.console import auth, db, export, queries, summary
+from bot.console import auth, db, export, profiles, queries, summary
 from bot.console.auth import Staff
 
 HERE = Path(__file__).resolve().parent
@@ -86,6 +86,8 @@ def create_console_app(settings: Any, engine: Optional[Engine] = None,
     from bot.console import handoff       # imports this module's plumbing, so not at the top
 
     handoff.add_routes(app, settings)
+    from bot.console.experiments import experiments_page   # the experiment report (issue 6)
+    r.add_get("/experiments", experiments_page, name="experiments")
     return app
 
 
@@ -273,11 +275,13 @@ async def list_page(request: web.Request) -> web.Response:
     console = _console(request)
     await _synced(request)
     filters = queries.Filters.from_query(request.query)
+    senders = await asyncio.to_thread(profiles.senders_of_type, console.settings, filters.customer_type)
     result = await asyncio.to_thread(queries.list_conversations, console.engine, filters,
-                                     console.settings.console_page_size)
+                                     console.settings.console_page_size, senders)
     if filters.q or filters.customer:
         await _audit(request, "search", "", f"text={filters.q!r} customer={filters.customer!r}")
-    return _render(request, "list.html", filters=filters, result=result, outcomes=queries.OUTCOMES)
+    return _render(request, "list.html", filters=filters, result=result, outcomes=queries.OUTCOMES,
+                   customer_types=profiles.customer_type_names())
 
 
 async def api_conversations(request: web.Request) -> web.Response:
@@ -286,8 +290,9 @@ async def api_conversations(request: web.Request) -> web.Response:
     filters = queries.Filters.from_query(request.query)
     if filters.errors:
         return web.json_response({"error": "; ".join(filters.errors)}, status=400)
+    senders = await asyncio.to_thread(profiles.senders_of_type, console.settings, filters.customer_type)
     result = await asyncio.to_thread(queries.list_conversations, console.engine, filters,
-                                     console.settings.console_page_size)
+                                     console.settings.console_page_size, senders)
     if filters.q or filters.customer:
         await _audit(request, "search", "", f"text={filters.q!r} customer={filters.customer!r}")
     return web.json_response(result)

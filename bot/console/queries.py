@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Mapping, Optional
+from typing import Any, Dict, List, Mapping, Optional, Sequence
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.engine import Engine
@@ -30,6 +31,7 @@ class Filters:
     date_to: Optional[dt.date] = None
     outcome: str = ""
     tag: str = ""
+    customer_type: str = ""   # as last computed, from the profile store (bot/console/profiles.py)
     page: int = 1
     errors: List[str] = field(default_factory=list)
 
@@ -46,6 +48,11 @@ class Filters:
                     setattr(found, name, dt.date.fromisoformat(raw))
                 except ValueError:
                     found.errors.append(f"{name.replace('_', ' ')}: use YYYY-MM-DD")
+        customer_type = (query.get("customer_type") or "").strip()
+        if customer_type and not re.fullmatch(r"[a-z_]{1,64}", customer_type):
+            found.errors.append("unknown customer type")
+        else:
+            found.customer_type = customer_type
         outcome = (query.get("outcome") or "").strip()
         if outcome and outcome not in OUTCOMES:
             found.errors.append("unknown outcome")
@@ -61,7 +68,8 @@ class Filters:
         values = {"q": self.q, "customer": self.customer, "channel": self.channel,
                   "date_from": self.date_from.isoformat() if self.date_from else "",
                   "date_to": self.date_to.isoformat() if self.date_to else "",
-                  "outcome": self.outcome, "tag": self.tag, "page": str(self.page)}
+                  "outcome": self.outcome, "tag": self.tag, "customer_type": self.customer_type,
+                  "page": str(self.page)}
         values.update({k: str(v) for k, v in changes.items()})
         return {k: v for k, v in values.items() if v and not (k == "page" and v == "1")}
 
@@ -74,9 +82,13 @@ def _day_start(day: dt.date) -> float:
     return dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc).timestamp()
 
 
-def list_conversations(engine: Engine, filters: Filters, page_size: int) -> Dict[str, Any]:
+def list_conversations(engine: Engine, filters: Filters, page_size: int,
+                       senders: Optional[Sequence[str]] = None) -> Dict[str, Any]:
+    """`senders`: only these conversations (the customers of the chosen type)."""
     c = db.conversations
     conditions = []
+    if senders is not None:
+        conditions.append(c.c.sender_id.in_(list(senders)))
     if filters.q:
         conditions.append(c.c.search_text.like(f"%{_escape_like(filters.q.lower())}%", escape="\\"))
     if filters.customer:

@@ -5,6 +5,7 @@
     GET  /static/...       widget assets (vendor/ holds rasa-webchat and React, copied by `make setup`)
     POST /api/session      {"customer_token": <shop JWT or null>, "session_id": <stored token or null>}
                            -> {"session_id", "anonymous", "keep_conversation", "socket_url", "socket_path"}
+    GET  /checkout/<token>, POST /api/orders/completed   purchases (bot/web/checkout.py)
     GET  /health
 """
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import Any, Dict, List, Optional
 from aiohttp import web
 
 from bot.identity import SessionSigner, resolve_session
+from bot.web.checkout import add_checkout_routes
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 VENDOR_FILES = ("rasa-webchat.js", "react.production.min.js")
@@ -176,6 +178,7 @@ def make_app(config: Dict[str, Any], products: Optional[List[Dict[str, Any]]] = 
     app.router.add_post("/api/session", session)
     app.router.add_route("OPTIONS", "/api/session", session_preflight)
     app.router.add_get("/health", health)
+    add_checkout_routes(app, config.get("checkout") or {})
     app.router.add_static("/static/", STATIC_DIR, show_index=False)
     if console is not None:
         app.add_subapp("/console", console)           # staff only: the console checks every request
@@ -209,6 +212,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     if missing:
         logger.warning("widget assets missing (%s): run `make setup`", ", ".join(missing))
     products = demo_products(str(settings.catalog_path), int(settings.demo_products))
+    from bot.web.checkout import config_from_settings as checkout_config
+
+    config["checkout"] = checkout_config(settings)
     from bot.console import create_console_app
 
     web.run_app(make_app(config, products, create_console_app(settings)), host=args.host or settings.web_host,
