@@ -238,6 +238,39 @@ def start_stack(var: Path, overrides: Dict[str, str]):
     return running
 
 
+def sqlite_overrides(var: Path) -> Dict[str, str]:
+    """A stack of its own: SQLite profile and tracker stores under var, free ports."""
+    return {"PROFILE_DB_URL": f"sqlite:///{var}/profiles.db", "TRACKER_DB_NAME": str(var / "tracker.db"),
+            "RASA_PORT": str(free_port()), "ACTIONS_PORT": str(free_port())}
+
+
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+def run_browser_script(script: str, screenshots: List[Path], env: Dict[str, str], timeout: float = 400):
+    """Run tests/browser/<script> in node against Debian's Chromium (playwright-core from
+    the widget's node_modules); returns the JSON line it prints last."""
+    import json
+    import shutil
+    import subprocess
+
+    node = shutil.which("node")
+    widget_dir = ROOT / "bot" / "web" / "widget"
+    if not node or not (widget_dir / "node_modules" / "playwright-core").exists() \
+            or not os.path.exists("/usr/bin/chromium"):
+        pytest.fail("the browser test needs node, `make setup` (playwright-core) and /usr/bin/chromium")
+    ARTIFACTS.mkdir(exist_ok=True)
+    for screenshot in screenshots:
+        if screenshot.exists():
+            screenshot.unlink()
+    run = subprocess.run([node, str(ROOT / "tests" / "browser" / script)], cwd=ROOT, text=True,
+                         capture_output=True, timeout=timeout,
+                         env=dict(os.environ, WIDGET_DIR=str(widget_dir), ARTIFACTS=str(ARTIFACTS), **env))
+    print(run.stdout[-6000:], run.stderr[-4000:])
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    return json.loads(run.stdout.strip().splitlines()[-1])
+
+
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory):
     """The embedded default on test ports: SQLite tracker and profile stores."""

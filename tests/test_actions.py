@@ -51,7 +51,7 @@ def test_size_answer_from_quick_reply_filters_results(conversation, runtime):
 
 
 def test_refinements_change_results_the_right_way(conversation, runtime):
-    first = ask(conversation, "headphones")
+    ask(conversation, "headphones")              # the results the refinements start from
     blue = ask(conversation, "in blue", "refine_results")
     assert blue and all("blue" in runtime.product(p["id"]).colours for p in blue)
     cheaper = ask(conversation, "cheaper", "refine_results")

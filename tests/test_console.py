@@ -10,12 +10,11 @@ import re
 import subprocess
 import threading
 import time
-from pathlib import Path
 
 import pytest
 import requests
 import yaml
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, select
 
 from tests.conftest import ROOT, free_port, settings_for
 

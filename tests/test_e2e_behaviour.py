@@ -20,7 +20,7 @@ import yaml
 from actions.behaviour.orders import OrderLine
 from actions.profiles import ProfileStore
 from bot.checkout_links import CheckoutLine, CheckoutSigner, order_signature
-from tests.conftest import ROOT, RestClient, free_port, first_products, start_stack, text_of
+from tests.conftest import ROOT, RestClient, first_products, sqlite_overrides, start_stack, text_of
 
 pytestmark = pytest.mark.e2e
 
@@ -65,9 +65,7 @@ def stack(tmp_path_factory):
         store.replace_orders(orders(customer, backpacks[:2], [300, 200]))
     store.dispose()
     running = start_stack(var, {
-        "PROFILE_DB_URL": f"sqlite:///{var}/profiles.db", "TRACKER_DB_NAME": str(var / "tracker.db"),
-        "RASA_PORT": str(free_port()), "ACTIONS_PORT": str(free_port()),
-        "BEHAVIOUR_CONFIG": str(var / "behaviour.yml"), "SHOP_ORDER_SECRET": ORDER_SECRET})
+        **sqlite_overrides(var), "BEHAVIOUR_CONFIG": str(var / "behaviour.yml"), "SHOP_ORDER_SECRET": ORDER_SECRET})
     yield running
     running.stop()
 

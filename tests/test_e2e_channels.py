@@ -922,8 +922,7 @@ def test_telegram_handoff_agent_reply_reaches_the_chat(channels_stack, fake):
     asyncio.run(client.append_events(sender, [rasa_api.agent_message("Hi Ana, Maria here. How can I help?",
                                                                       "maria@shop.test", "Maria")]))
     sent = telegram_calls(fake, mark, chat)
-    assert sent == [("sendMessage", {"chat_id": int(chat), "text": "Hi Ana, Maria here. How can I help?"})] \
-        or [(m, p["text"]) for m, p in sent] == [("sendMessage", "Hi Ana, Maria here. How can I help?")]
+    assert [(m, p["text"]) for m, p in sent] == [("sendMessage", "Hi Ana, Maria here. How can I help?")]
 
     asyncio.run(client.append_events(sender, [rasa_api.resume_event(), rasa_api.listen_event()]))
     mark = fake.snapshot()

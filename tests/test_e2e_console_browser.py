@@ -4,17 +4,14 @@ talking to Rasa over REST, then tests/browser/console.mjs logs in, searches, ope
 transcripts and the metrics page, logs out, and saves screenshots in test-artifacts/."""
 from __future__ import annotations
 
-import json
-import os
 import re
-import shutil
-import subprocess
 import uuid
 
 import pytest
 import requests
 
-from tests.conftest import ROOT, RestClient, first_products, free_port, services_in, start_stack
+from tests.conftest import (ARTIFACTS, RestClient, first_products, run_browser_script, services_in,
+                            sqlite_overrides, start_stack)
 
 pytestmark = pytest.mark.e2e
 
@@ -22,7 +19,6 @@ ADMIN_EMAIL = "console-admin@shop.example"
 ADMIN_PASSWORD = "browser-test-password-1"
 SCRIPT = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(2)>"
-ARTIFACTS = ROOT / "test-artifacts"
 SCREENSHOTS = {"TRANSCRIPT_PNG": ARTIFACTS / "console-transcript.png",
                "ESCAPED_PNG": ARTIFACTS / "console-transcript-escaped.png",
                "METRICS_PNG": ARTIFACTS / "console-metrics.png",
@@ -35,9 +31,7 @@ AGENT_REPLY = "Hello, this is a person from the shop. How can I help?"
 def console_stack(tmp_path_factory):
     var = tmp_path_factory.mktemp("console-browser")
     running = start_stack(var, {
-        "PROFILE_DB_URL": f"sqlite:///{var}/profiles.db", "TRACKER_DB_NAME": str(var / "tracker.db"),
-        "RASA_PORT": str(free_port()), "ACTIONS_PORT": str(free_port()), "WEB_PORT": str(free_port()),
-        "CONSOLE_ADMIN_EMAIL": ADMIN_EMAIL, "CONSOLE_ADMIN_PASSWORD": ADMIN_PASSWORD})
+        **sqlite_overrides(var), "CONSOLE_ADMIN_EMAIL": ADMIN_EMAIL, "CONSOLE_ADMIN_PASSWORD": ADMIN_PASSWORD})
     yield running
     running.stop()
 
@@ -64,25 +58,10 @@ def conversations(console_stack):
 
 
 def run_browser(stack, conversations) -> dict:
-    node = shutil.which("node")
-    widget_dir = ROOT / "bot" / "web" / "widget"
-    if not node or not (widget_dir / "node_modules" / "playwright-core").exists() \
-            or not os.path.exists("/usr/bin/chromium"):
-        pytest.fail("the browser test needs node, `make setup` (playwright-core) and /usr/bin/chromium")
-    ARTIFACTS.mkdir(exist_ok=True)
-    for screenshot in SCREENSHOTS.values():
-        if screenshot.exists():
-            screenshot.unlink()
-    run = subprocess.run(
-        [node, str(ROOT / "tests" / "browser" / "console.mjs")], cwd=ROOT, text=True, capture_output=True,
-        timeout=300,
-        env=dict(os.environ, WEB_URL=stack.web_url, WIDGET_DIR=str(widget_dir), ARTIFACTS=str(ARTIFACTS),
-                 ADMIN_EMAIL=ADMIN_EMAIL, ADMIN_PASSWORD=ADMIN_PASSWORD, SEARCH="hiking boots",
-                 AGENT_REPLY=AGENT_REPLY, CARDS_ID=conversations["cards"], XSS_ID=conversations["xss"], OTHER_ID=conversations["other"],
-                 **{name: str(path) for name, path in SCREENSHOTS.items()}))
-    print(run.stdout[-6000:], run.stderr[-4000:])
-    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
-    return json.loads(run.stdout.strip().splitlines()[-1])
+    return run_browser_script("console.mjs", list(SCREENSHOTS.values()), dict(
+        WEB_URL=stack.web_url, ADMIN_EMAIL=ADMIN_EMAIL, ADMIN_PASSWORD=ADMIN_PASSWORD, SEARCH="hiking boots",
+        AGENT_REPLY=AGENT_REPLY, CARDS_ID=conversations["cards"], XSS_ID=conversations["xss"],
+        OTHER_ID=conversations["other"], **{name: str(path) for name, path in SCREENSHOTS.items()}), timeout=300)
 
 
 def test_browser_login_transcript_metrics_and_logout(console_stack, conversations):

@@ -16,11 +16,11 @@ from urllib.parse import quote
 
 import pytest
 import requests
-import socketio
 
 from bot.identity import SessionSigner
 from bot.launcher import widget_secret
 from tests.conftest import STACK_ADMIN, first_products, text_of
+from tests.widget_client import Widget
 
 pytestmark = pytest.mark.e2e
 
@@ -199,44 +199,6 @@ def test_rest_replies_endpoint_checks_its_input(stack):
     assert unknown["messages"] == [] and unknown["paused"] is False
 
 
-class Widget:
-    """A socket.io client doing what rasa-webchat does (see tests/test_e2e_widget.py)."""
-
-    def __init__(self, stack) -> None:
-        self.url = stack.rasa_url
-        self.sio = socketio.AsyncClient(reconnection=False)
-        self.received: "asyncio.Queue[dict]" = asyncio.Queue()
-        self.confirmed: "asyncio.Queue" = asyncio.Queue()
-        self.sio.on("session_confirm", self.confirmed.put)
-        self.sio.on("bot_uttered", self.received.put)
-        self.session = ""
-
-    async def open(self) -> "Widget":
-        await self.sio.connect(self.url, socketio_path="/socket.io", transports=["websocket"])
-        await self.sio.emit("session_request", {"session_id": None})
-        confirmed = await asyncio.wait_for(self.confirmed.get(), 30)
-        self.session = confirmed["session_id"] if isinstance(confirmed, dict) else confirmed
-        return self
-
-    async def say(self, text: str) -> None:
-        await self.sio.emit("user_uttered", {"message": text, "session_id": self.session, "customData": {}})
-
-    async def collect(self, seconds: float) -> list:
-        got, deadline = [], time.monotonic() + seconds
-        while True:
-            try:
-                got.append(await asyncio.wait_for(self.received.get(), max(0.05, deadline - time.monotonic())))
-            except asyncio.TimeoutError:
-                return got
-
-    async def wait_for(self, predicate, timeout: float = 90) -> dict:
-        deadline = time.monotonic() + timeout
-        while True:
-            message = await asyncio.wait_for(self.received.get(), max(0.05, deadline - time.monotonic()))
-            if predicate(message):
-                return message
-
-
 def test_widget_customer_gets_the_agents_reply(stack, agents):
     anna, _ = agents
 
@@ -244,13 +206,13 @@ def test_widget_customer_gets_the_agents_reply(stack, agents):
         widget = await Widget(stack).open()
         customer = SessionSigner(widget_secret(stack.settings)).verify(widget.session).customer_id
         try:
-            await widget.say("hiking boots under 150")
+            await widget.send("hiking boots under 150")
             await widget.wait_for(lambda m: (m.get("custom") or {}).get("type") == "products")
             await widget.collect(2)
-            await widget.say("I need to speak to a human")
+            await widget.send("I need to speak to a human")
             await widget.wait_for(lambda m: "colleague" in (m.get("text") or ""))
             await widget.collect(2)
-            await widget.say("hello?")
+            await widget.send("hello?")
             silent = await widget.collect(4)
             claimed = await asyncio.to_thread(anna.claim, customer)
             joined = await widget.wait_for(lambda m: "from our team" in (m.get("text") or ""), 30)
@@ -258,11 +220,11 @@ def test_widget_customer_gets_the_agents_reply(stack, agents):
             answer = await widget.wait_for(lambda m: "which size" in (m.get("text") or ""), 30)
             released = await asyncio.to_thread(anna.release, customer)
             back = await widget.wait_for(lambda m: "back with the shopping assistant" in (m.get("text") or ""), 30)
-            await widget.say("tents under 300")
+            await widget.send("tents under 300")
             products = await widget.wait_for(lambda m: (m.get("custom") or {}).get("type") == "products")
             return silent, claimed, joined, replied, answer, released, back, products, customer
         finally:
-            await widget.sio.disconnect()
+            await widget.close()
 
     silent, claimed, joined, replied, answer, released, back, products, customer = asyncio.run(scenario())
     assert silent == []

@@ -8,7 +8,6 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from sqlalchemy import create_engine, text
 
-from bot.settings import load_settings
 from tests.conftest import RestClient, first_products, free_port, start_stack, text_of
 
 pytestmark = pytest.mark.e2e
@@ -119,7 +118,7 @@ def test_agent_reply_reaches_a_widget_connected_to_another_replica(scaled):
 
     from bot.console import rasa_api
     from bot.identity import SessionSigner
-    from tests.test_e2e_handoff import Widget
+    from tests.widget_client import Widget
 
     first, _, second = scaled
     console = rasa_api.RasaApi(second.rasa_url, second.token)
@@ -128,17 +127,17 @@ def test_agent_reply_reaches_a_widget_connected_to_another_replica(scaled):
         widget = await Widget(first).open()
         customer = SessionSigner(WIDGET_SECRET).verify(widget.session).customer_id
         try:
-            await widget.say("can I talk to a person")
+            await widget.send("can I talk to a person")
             await widget.wait_for(lambda m: "colleague" in (m.get("text") or ""))
             await console.append_events(customer, [rasa_api.agent_message("Hello from replica B",
                                                                           "maria@shop.test", "Maria")])
             reply = await widget.wait_for(lambda m: m.get("text") == "Hello from replica B", 20)
             await console.append_events(customer, [rasa_api.resume_event(), rasa_api.listen_event()])
-            await widget.say("running shoes under 200")
+            await widget.send("running shoes under 200")
             products = await widget.wait_for(lambda m: (m.get("custom") or {}).get("type") == "products")
             return reply, products
         finally:
-            await widget.sio.disconnect()
+            await widget.close()
 
     reply, products = asyncio.run(scenario())
     assert reply["text"] == "Hello from replica B"

@@ -3,35 +3,28 @@ socket.io clients the way rasa-webchat talks, identities through /api/session,
 and a real headless Chromium on the demo shop page (tests/browser/widget.mjs)."""
 from __future__ import annotations
 
-import asyncio
 import json
-import os
-import shutil
-import subprocess
 import time
 import urllib.request
 
 import jwt
 import pytest
-import socketio
 
 from bot.identity import SessionSigner
-from tests.conftest import ROOT, RestClient, free_port, start_stack
+from tests.conftest import ARTIFACTS, RestClient, run_browser_script, sqlite_overrides, start_stack
+from tests.widget_client import Widget
 
 pytestmark = pytest.mark.e2e
 
 WIDGET_SECRET = "widget-e2e-session-secret-0123456789abcdef"
 SHOP_SECRET = "shop-e2e-jwt-secret-0123456789abcdef-0123456789abcdef-0123"
-ARTIFACTS = ROOT / "test-artifacts"
 
 
 @pytest.fixture(scope="module")
 def widget_stack(tmp_path_factory):
     var = tmp_path_factory.mktemp("widget")
     running = start_stack(var, {
-        "PROFILE_DB_URL": f"sqlite:///{var}/profiles.db", "TRACKER_DB_NAME": str(var / "tracker.db"),
-        "RASA_PORT": str(free_port()), "ACTIONS_PORT": str(free_port()), "WEB_PORT": str(free_port()),
-        "WIDGET_SESSION_SECRET": WIDGET_SECRET, "SHOP_JWT_SECRET": SHOP_SECRET})
+        **sqlite_overrides(var), "WIDGET_SESSION_SECRET": WIDGET_SECRET, "SHOP_JWT_SECRET": SHOP_SECRET})
     yield running
     running.stop()
 
@@ -50,50 +43,6 @@ def api_session(stack, customer_token=None, session_id=None) -> dict:
 
 def customer_of(token: str) -> str:
     return SessionSigner(WIDGET_SECRET).verify(token).customer_id
-
-
-class Widget:
-    """A socket.io client doing what rasa-webchat does."""
-
-    def __init__(self, stack) -> None:
-        self.url = stack.rasa_url
-        self.sio = socketio.AsyncClient(reconnection=False)
-        self.session = None
-        self.received: "asyncio.Queue[dict]" = asyncio.Queue()
-        self._confirmed: "asyncio.Queue[str]" = asyncio.Queue()
-        self.sio.on("session_confirm", self._on_confirm)
-        self.sio.on("bot_uttered", self._on_bot)
-
-    async def _on_confirm(self, data):
-        await self._confirmed.put(data["session_id"] if isinstance(data, dict) else data)
-
-    async def _on_bot(self, data):
-        await self.received.put(data)
-
-    async def open(self, session_id=None, request_session=True) -> "Widget":
-        await self.sio.connect(self.url, socketio_path="/socket.io", transports=["websocket"])
-        if request_session:
-            await self.sio.emit("session_request", {"session_id": session_id})
-            self.session = await asyncio.wait_for(self._confirmed.get(), 30)
-        else:
-            self.session = session_id
-        return self
-
-    async def close(self) -> None:
-        await self.sio.disconnect()
-
-    async def say(self, text: str, timeout: float = 120, quiet: float = 3.0) -> list:
-        await self.sio.emit("user_uttered", {"message": text, "session_id": self.session, "customData": {}})
-        return await self.replies(timeout, quiet)
-
-    async def replies(self, timeout: float = 120, quiet: float = 3.0) -> list:
-        """Everything the bot sends for one turn: the first reply, then until it goes quiet."""
-        got = [await asyncio.wait_for(self.received.get(), timeout)]
-        while True:
-            try:
-                got.append(await asyncio.wait_for(self.received.get(), quiet))
-            except asyncio.TimeoutError:
-                return got
 
 
 def customs(replies, kind):
@@ -188,22 +137,9 @@ async def test_a_logged_in_customer_is_the_same_on_every_device(widget_stack):
 def test_browser_cards_add_to_cart_services_and_reload(widget_stack):
     """Open the demo shop, ask for boots, see cards, Add to cart, see the service offer,
     reload and still see the conversation; then ask from a product tile."""
-    node = shutil.which("node")
-    widget_dir = ROOT / "bot" / "web" / "widget"
-    if not node or not (widget_dir / "node_modules" / "playwright-core").exists() \
-            or not os.path.exists("/usr/bin/chromium"):
-        pytest.fail("the browser test needs node, `make setup` (playwright-core) and /usr/bin/chromium")
-    ARTIFACTS.mkdir(exist_ok=True)
     screenshot = ARTIFACTS / "widget.png"
-    if screenshot.exists():
-        screenshot.unlink()
-    run = subprocess.run([node, str(ROOT / "tests" / "browser" / "widget.mjs")], cwd=ROOT, text=True,
-                         capture_output=True, timeout=400,
-                         env=dict(os.environ, WEB_URL=widget_stack.web_url, WIDGET_DIR=str(widget_dir),
-                                  SCREENSHOT=str(screenshot), ARTIFACTS=str(ARTIFACTS)))
-    print(run.stdout[-4000:], run.stderr[-4000:])
-    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
-    result = json.loads(run.stdout.strip().splitlines()[-1])
+    result = run_browser_script("widget.mjs", [screenshot],
+                                {"WEB_URL": widget_stack.web_url, "SCREENSHOT": str(screenshot)})
     assert result["cards"] >= 3 and result["services"] >= 1
     assert result["cards_after_reload"] >= 3 and result["services_after_reload"] >= 1
     assert "hiking boots" in result["text_after_reload"]

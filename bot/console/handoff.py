@@ -13,7 +13,7 @@ import time
 from typing import Any, Dict, List, Optional
 
 from aiohttp import web
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, insert, select
 from sqlalchemy.engine import Engine
 
 from bot.console import db, queries, rasa_api
@@ -170,10 +170,8 @@ async def release(request: web.Request) -> web.Response:
         return failed
 
     def _work(connection):
+        # `paused` itself follows from the resume event, which the next sync reads.
         connection.execute(delete(db.handoffs).where(db.handoffs.c.sender_id == sender_id))
-        # Shown as waiting no more at once, before the next sync reads the resume event.
-        connection.execute(update(db.conversations).where(db.conversations.c.sender_id == sender_id)
-                           .values(paused=False))
         db.record_audit(connection, staff.email, "handoff_released", sender_id,
                         "handed back to the assistant" + (f" (claimed by {current['claimed_by']})"
                                                           if current and current["claimed_by"] != staff.email
