@@ -89,6 +89,12 @@ def cmd_bench(args) -> int:
     return bench_main(args)
 
 
+def cmd_profile(args) -> int:
+    from bot.load.profile import main as profile_main
+
+    return profile_main(args)
+
+
 def cmd_import_orders(args) -> int:
     from pathlib import Path
 
@@ -142,6 +148,13 @@ def main(argv=None) -> int:
     bench.add_argument("--turns", type=int, default=60)
     bench.add_argument("--synthetic", type=int, default=100_000)
     bench.set_defaults(func=cmd_bench)
+    profile = commands.add_parser("profile", help="CPU per turn in Rasa and the action server (optionally py-spy)")
+    profile.add_argument("--turns", type=int, default=60)
+    profile.add_argument("--py-spy", action="store_true", help="also sample both processes with py-spy")
+    profile.add_argument("--out", default="var/profile", help="where py-spy's output goes")
+    profile.add_argument("--top", type=int, default=25)
+    profile.add_argument("--json", help="also write the CPU figures to this file")
+    profile.set_defaults(func=cmd_profile)
     orders = commands.add_parser("import-orders", help="import an order history (CSV) into the profile store")
     orders.add_argument("file")
     orders.add_argument("--add-products", metavar="OUT.jsonl",

@@ -28,7 +28,7 @@ action = RemoteAction("action_recommend", EndpointConfig(url="http://127.0.0.1:9
 
 # Count schema checks (jsonschema.validate checks the schema against its
 # meta-schema on every call: the cost removed) while validating many results.
-validator_cls = type(remote_action.RESULT_VALIDATOR)
+validator_cls = type(remote_action.RESULT_VALIDATOR.full)
 checks = {"schema": 0}
 stock_check = validator_cls.check_schema
 def counting_check(schema, *a, **k):
@@ -44,7 +44,10 @@ out["checks_by_stock_validate"] = checks["schema"]
 validator_cls.check_schema = stock_check
 
 rejected = []
-for bad in ({"events": [{"event": 42}]}, {"events": "not a list"}, {"responses": [7]}):
+BAD = ({"events": [{"event": 42}]}, {"events": "not a list"}, {"responses": [7]},
+       {"events": [{"event": "slot", "value": 1}]},                 # a slot without its name
+       {"events": [{"event": "no_such_event"}]}, {"events": [{"event": "bot", "timestamp": "noon"}]})
+for bad in BAD:
     try:
         action._validate_action_result(bad)
         rejected.append(None)
@@ -53,7 +56,7 @@ for bad in ({"events": [{"event": 42}]}, {"events": "not a list"}, {"responses":
 out["rejected"] = rejected
 # the same verdicts as jsonschema.validate (what Rasa calls) on the same schema
 verdicts = []
-for sample in (valid, {"events": [{"event": 42}]}, {"events": "not a list"}, {"responses": [7]}):
+for sample in (valid,) + BAD:
     try:
         jsonschema.validate(sample, RemoteAction.action_response_format_spec()); verdicts.append(True)
     except ValidationError:
@@ -92,7 +95,7 @@ def test_remote_action_patch():
     assert out["valid"]
     # built once: no schema check per call (the counter sees jsonschema.validate's)
     assert out["checks_while_validating"] == {"schema": 0} and out["checks_by_stock_validate"] == 1
-    assert out["rejected"] == [True, True, True]
-    assert out["stock_verdicts"] == [True, False, False, False]
+    assert out["rejected"] == [True] * 6
+    assert out["stock_verdicts"] == [True] + [False] * 6
     assert out["refused"] == [out["apology"]]
     assert out["silent"] == [out["apology"]]
