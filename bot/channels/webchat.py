@@ -107,7 +107,10 @@ class WebchatInput(InputChannel):
         # With a Redis URL, an emit to a customer's room on one replica reaches their
         # sockets on every replica (python-socketio's pub/sub client manager).
         manager = AsyncRedisManager(self.redis_url) if self.redis_url else None
-        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[], client_manager=manager)
+        # The "io" cookie carries the engine.io session id on the handshake, so a load
+        # balancer can keep a session's requests on this replica (bot/templates/haproxy.cfg).
+        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[], client_manager=manager,
+                          cookie={"name": "io", "path": "/", "SameSite": "Lax", "HttpOnly": True})
         self.sio = sio
         blueprint = SocketBlueprint(sio, self.socketio_path, "socketio_webhook", __name__)
 
