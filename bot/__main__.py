@@ -101,6 +101,12 @@ def cmd_bench(args) -> int:
     return bench_main(args)
 
 
+def cmd_load(args) -> int:
+    from bot.load.main import main as load_main
+
+    return load_main(args)
+
+
 def cmd_profile(args) -> int:
     from bot.load.profile import main as profile_main
 
@@ -165,6 +171,18 @@ def main(argv=None) -> int:
     bench.add_argument("--turns", type=int, default=60)
     bench.add_argument("--synthetic", type=int, default=100_000)
     bench.set_defaults(func=cmd_bench)
+    load = commands.add_parser("load", help="load test (loopback, bounded): throughput, latency, errors, storage")
+    load.add_argument("--targets", default="scaled", help="comma-separated: scaled, default, stock")
+    load.add_argument("--rasa", default="1,2", help="Rasa servers of the scaled target, e.g. 1,2 (side by side)")
+    load.add_argument("--actions", type=int, default=2, help="action servers of the scaled target")
+    load.add_argument("--customers", type=int, default=200)
+    load.add_argument("--duration", type=float, default=300, help="seconds per target")
+    load.add_argument("--socket-share", type=float, default=0.3, help="share of customers on socket.io")
+    load.add_argument("--rest-only", action="store_true", help="default target over REST only")
+    load.add_argument("--timeout", type=float, default=120, help="seconds a customer waits for a reply")
+    load.add_argument("--seed", type=int, default=0)
+    load.add_argument("--keep-logs", action="store_true")
+    load.set_defaults(func=cmd_load)
     profile = commands.add_parser("profile", help="CPU per turn in Rasa and the action server (optionally py-spy)")
     profile.add_argument("--turns", type=int, default=60)
     profile.add_argument("--py-spy", action="store_true", help="also sample both processes with py-spy")
