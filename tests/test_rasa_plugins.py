@@ -16,14 +16,15 @@ from rasa.core.actions.action import RemoteAction
 from rasa.core.channels.channel import CollectingOutputChannel
 from rasa.core.nlg import TemplatedNaturalLanguageGenerator
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import BotUttered
+from rasa.shared.core.events import BotUttered, FollowupAction
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
 import bot.rasa_plugins  # what Rasa imports through endpoints.yml
 from bot.rasa_plugins import remote_action
 
-out = {"installed": remote_action.installed()}
+from bot.rasa_plugins import store_failures
+out = {"installed": remote_action.installed() and store_failures.installed()}
 action = RemoteAction("action_recommend", EndpointConfig(url="http://127.0.0.1:9/webhook", timeout="1"))
 
 # Count schema checks (jsonschema.validate checks the schema against its
@@ -67,6 +68,7 @@ async def run(endpoint):
     act = RemoteAction("action_recommend", endpoint)
     events = await act.run(CollectingOutputChannel(), TemplatedNaturalLanguageGenerator({}),
                            DialogueStateTracker("customer-1", []), Domain.empty())
+    assert any(isinstance(e, FollowupAction) and e.action_name == "action_listen" for e in events)  # turn ends
     return [e.text for e in events if isinstance(e, BotUttered)]
 
 # nothing listens: connection refused

@@ -34,7 +34,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from socketio import AsyncRedisManager, AsyncServer
 
-from bot.channels import render
+from bot.channels import failures, render
 from bot.channels.webchat_render import widget_messages
 from bot.identity import SessionSigner
 
@@ -161,7 +161,12 @@ class WebchatInput(InputChannel):
                 await sio.emit(self.bot_message_evt, {"text": render.TOO_LONG_TEXT}, room=sid)
                 return
             output = WebchatOutput(sio, self.bot_message_evt)
-            await on_new_message(UserMessage(text, output, customer_id, input_channel=self.name(),
-                                             metadata={"channel": "webchat"}))
+            try:
+                await on_new_message(UserMessage(text, output, customer_id, input_channel=self.name(),
+                                                 metadata={"channel": "webchat"}))
+            except Exception:
+                # A store or the lock store unreachable: say so instead of going silent.
+                logger.exception("webchat: a message could not be handled")
+                await sio.emit(self.bot_message_evt, {"text": failures.TRY_AGAIN_TEXT}, room=sid)
 
         return blueprint

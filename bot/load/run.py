@@ -29,6 +29,7 @@ class Plan:
     seed: int = 0
     transports: List[str] = field(default_factory=lambda: ["polling", "websocket"])
     extra_headers: Dict[str, str] = field(default_factory=dict)
+    retries: int = 3                        # REST: how often a 502/503/504 or cut-off message is sent again
 
 
 @dataclass
@@ -89,7 +90,7 @@ async def drive(plan: Plan) -> Result:
                         continue
                 else:
                     client = RestCustomer(session, plan.base_url, f"load-{run}-{number}-{visit}", plan.timeout,
-                                          headers)
+                                          headers, plan.retries)
                 records.append(client.record)
                 try:
                     for text in conversation(local, plan.requests):

@@ -27,7 +27,8 @@ from jsonschema.validators import validator_for
 import aiohttp
 from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
 from rasa.shared.constants import DOCS_BASE_URL
-from rasa.shared.core.events import BotUttered, Event
+from rasa.shared.core.constants import ACTION_LISTEN_NAME, ACTION_SESSION_START_NAME
+from rasa.shared.core.events import BotUttered, Event, FollowupAction
 from rasa.utils.endpoints import EndpointConfig
 
 logger = logging.getLogger(__name__)
@@ -155,7 +156,12 @@ async def run_politely(self: RemoteAction, output_channel, nlg, tracker, domain)
     except (ValidationError, Exception) as error:   # unreachable, failing or invalid action server
         logger.error("custom action '%s' failed (%s: %s); answered with an apology",
                      self.name(), type(error).__name__, error)
-    return [BotUttered(UNAVAILABLE_TEXT, metadata={"action_failed": self.name()})]
+    apology: List[Event] = [BotUttered(UNAVAILABLE_TEXT, metadata={"action_failed": self.name()})]
+    if self.name() == ACTION_SESSION_START_NAME:
+        return apology            # no session started: the next message tries again
+    # End the turn here: without the action's events the policies would predict
+    # the fallback action, which fails the same way, until Rasa's circuit breaker.
+    return apology + [FollowupAction(ACTION_LISTEN_NAME)]
 
 
 def install() -> None:
