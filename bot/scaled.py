@@ -168,8 +168,8 @@ class ScaledStack:
             time.sleep(0.5)
         if pending:
             raise TimeoutError(f"not ready after {timeout:.0f}s: {', '.join(sorted(pending))}; see {self.log_dir}")
-        # HAProxy sees every server up (health checks run every second)
-        time.sleep(2.5)
+        # HAProxy sees every server up (health checks run every 2 seconds)
+        time.sleep(4.5)
 
     def process(self, name: str):
         return self.named[name]
@@ -194,7 +194,7 @@ class ScaledStack:
             if process.poll() is not None:
                 raise RuntimeError(f"{name} exited on restart; see {self.log_dir}/{name}.log")
             if _request(url, payload, timeout=30) is not None:
-                time.sleep(2.5)         # the load balancer's health check sees it
+                time.sleep(4.5)         # the load balancer's health checks see it
                 return
             time.sleep(0.5)
         raise TimeoutError(f"{name} not ready after restart")

@@ -113,7 +113,7 @@ def test_slow_action_servers_get_a_polite_reply_and_nothing_hangs(faulty):
     assert sum(t.outcome == "apology" for t in during) >= max(1, len(during) // 2), [t.outcome for t in during]
     assert all(t.latency < 60 for t in result.turns)                       # answered, not hung
     assert not [t for t in result.turns if t.outcome in ("no_reply", "timeout")]
-    time.sleep(3)                                                           # health checks see them again
+    time.sleep(5)                                                           # health checks see them again
     sender = f"slow-{uuid.uuid4().hex[:8]}"
     assert first_products(say(stack, sender, "tents under 300"))           # the next turn works
     assert_stored_once(result, url)
@@ -221,7 +221,7 @@ def test_killing_one_rasa_server_moves_customers_to_the_other(faulty):
     result = load.result
     failures = set(result.errors)
     assert all(kind.startswith(CLEAN_ERRORS) for kind in failures), failures   # clean 502/503 at worst
-    later = after(result, killed + 3)
+    later = after(result, killed + 8)                   # out of HAProxy's rotation by now
     assert later and all(t.outcome == "ok" for t in later), result.outcomes()
     assert all(t.outcome == "ok" for t in result.turns), result.outcomes()     # retries answered every message
     senders = {r.sender for r in result.records if r.sent}
