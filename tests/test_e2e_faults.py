@@ -22,6 +22,9 @@ pytestmark = pytest.mark.e2e
 
 REQUESTS = ["tents under 300", "running shoes under 150", "a laptop for video editing", "hiking boots under 200"]
 CLEAN_ERRORS = ("http_502", "http_503", "connection:")
+# messages of the simulated conversation that always run a custom action (others
+# may be classified as, say, out of scope, which Rasa answers by itself)
+NEEDS_ACTION = set(REQUESTS) | {"hi", "add the second one to my cart", "checkout", "what do you know about me"}
 
 
 @pytest.fixture(scope="module")
@@ -103,14 +106,13 @@ def test_slow_action_servers_get_a_polite_reply_and_nothing_hangs(faulty):
         stalled = time.monotonic()
         for process in servers:
             signal_group(process, signal.SIGSTOP)        # alive but silent, past the 4 s action timeout
-        time.sleep(10)
+        time.sleep(12)
         for process in servers:
             signal_group(process, signal.SIGCONT)
         resumed = time.monotonic()
     result = load.result
-    during = [t for t in after(result, stalled) if t.started < resumed - 4]
-    # every turn that needs an action gets the apology (a few answers need none)
-    assert sum(t.outcome == "apology" for t in during) >= max(1, len(during) // 2), [t.outcome for t in during]
+    during = [t for t in after(result, stalled) if t.started < resumed - 6 and t.text in NEEDS_ACTION]
+    assert during and all(t.outcome == "apology" for t in during), [(t.text, t.outcome) for t in during]
     assert all(t.latency < 60 for t in result.turns)                       # answered, not hung
     assert not [t for t in result.turns if t.outcome in ("no_reply", "timeout")]
     time.sleep(5)                                                           # health checks see them again
@@ -204,8 +206,8 @@ def test_action_server_killed_and_restarted(faulty):
         time.sleep(6)
         restarting = time.monotonic()
     result = load.result
-    during = [t for t in after(result, killed + 1) if t.started < restarting]
-    assert sum(t.outcome == "apology" for t in during) >= max(1, len(during) // 2), [t.outcome for t in during]
+    during = [t for t in after(result, killed + 1) if t.started < restarting and t.text in NEEDS_ACTION]
+    assert during and all(t.outcome == "apology" for t in during), [(t.text, t.outcome) for t in during]
     assert not [t for t in result.turns if t.outcome in ("no_reply", "timeout")]
     stack.restart("actions-1")
     sender = f"back-{uuid.uuid4().hex[:8]}"

@@ -34,6 +34,7 @@ class Turn:
     latency: float
     outcome: str                  # ok | apology | no_reply | http_<code> | timeout | connection | ...
     attempts: int = 1
+    text: str = ""
 
 
 @dataclass
@@ -73,7 +74,7 @@ class RestCustomer:
                         texts = [r.get("text") or "" for r in replies]
                         self.record.sent.append(text)
                         self.record.replies.extend(t for t in texts if t)
-                        turns.append(Turn("rest", started, time.monotonic() - started, _outcome(texts), attempt))
+                        turns.append(Turn("rest", started, time.monotonic() - started, _outcome(texts), attempt, text))
                         return
                     kind = f"http_{response.status}"
                     await response.read()
@@ -84,7 +85,7 @@ class RestCustomer:
                 kind, retry = f"connection:{type(error).__name__}", True
             errors[kind] = errors.get(kind, 0) + 1
             if not retry or attempt > self.retries:
-                turns.append(Turn("rest", started, time.monotonic() - started, kind, attempt))
+                turns.append(Turn("rest", started, time.monotonic() - started, kind, attempt, text))
                 self.record.maybe.append(text)
                 self.record.complete = False
                 return
@@ -134,12 +135,12 @@ class SocketCustomer:
             first = await asyncio.wait_for(self.received.get(), self.timeout)
         except asyncio.TimeoutError:
             errors["socketio_timeout"] = errors.get("socketio_timeout", 0) + 1
-            turns.append(Turn("socketio", started, time.monotonic() - started, "timeout"))
+            turns.append(Turn("socketio", started, time.monotonic() - started, "timeout", text=text))
             return
         except Exception as error:
             kind = f"socketio:{type(error).__name__}"
             errors[kind] = errors.get(kind, 0) + 1
-            turns.append(Turn("socketio", started, time.monotonic() - started, kind))
+            turns.append(Turn("socketio", started, time.monotonic() - started, kind, text=text))
             return
         latency = time.monotonic() - started
         texts = [first.get("text") or ""]
@@ -148,4 +149,4 @@ class SocketCustomer:
                 texts.append((await asyncio.wait_for(self.received.get(), self.quiet)).get("text") or "")
             except asyncio.TimeoutError:
                 break
-        turns.append(Turn("socketio", started, latency, _outcome(texts)))
+        turns.append(Turn("socketio", started, latency, _outcome(texts), text=text))
