@@ -10,11 +10,15 @@ PY := $(VENV)/bin/python
 WIDGET := bot/web/widget
 WIDGET_VENDOR := bot/web/static/vendor
 CHROMIUM := /usr/bin/chromium
+HAPROXY := /usr/sbin/haproxy
+TOOLS_VENV := .venv-tools
+RASA ?= 2
+ACTIONS ?= 2
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: setup index model run test bench validate clean
+.PHONY: setup index model run run-scaled test bench load profile validate clean
 
 setup: $(VENV)/.installed $(RASA_VENV)/.installed $(WIDGET_VENDOR)/.installed $(CHROMIUM)
 
@@ -32,6 +36,16 @@ $(WIDGET_VENDOR)/.installed: $(WIDGET)/package-lock.json
 # Debian's Chromium for the widget's browser test (no browser downloads).
 $(CHROMIUM):
 	apt-get install -y chromium || (apt-get update && apt-get install -y chromium)
+
+# Debian's HAProxy for the scale-out profile and the load and fault tests.
+$(HAPROXY):
+	apt-get install -y haproxy || (apt-get update && apt-get install -y haproxy)
+
+# py-spy for `make profile` (its own small environment).
+$(TOOLS_VENV)/.installed: requirements/profile.txt
+	rm -rf $(TOOLS_VENV) && $(PY311) -m venv $(TOOLS_VENV)
+	$(TOOLS_VENV)/bin/pip install --quiet -r requirements/profile.txt
+	@touch $@
 
 $(VENV)/.installed: requirements/app.txt
 	@test -n "$(PY311)" || (echo "python3.11 is required" && exit 1)
@@ -54,11 +68,23 @@ model: setup
 run: index model
 	$(PY) -m bot run
 
-test: index model
+run-scaled: index model $(HAPROXY)
+	$(PY) -m bot run --scaled --rasa $(RASA) --actions $(ACTIONS)
+
+test: index model $(HAPROXY)
 	$(PY) -m pytest
 
 bench: index model
 	$(PY) -m bot bench
 
+# Load test (loopback only, bounded): CUSTOMERS, DURATION (seconds), LOAD_ARGS.
+CUSTOMERS ?= 200
+DURATION ?= 300
+load: index model $(HAPROXY)
+	$(PY) -m bot load --customers $(CUSTOMERS) --duration $(DURATION) $(LOAD_ARGS)
+
+profile: index model $(TOOLS_VENV)/.installed
+	$(PY) -m bot profile --py-spy
+
 clean:
-	rm -rf var models results .pytest_cache
+	rm -rf var models results .pytest_cache $(TOOLS_VENV)

@@ -157,9 +157,11 @@ class ActionRecommend(ShopAction):
                 state = replace(state, exclude_brands=state.exclude_brands + [that_brand])
 
         key = size_key(runtime, state.category)
-        prefs = runtime.store.update_preferences(
+        updated = runtime.store.update_preferences(
             customer, lambda p: preferences.apply_statements(p, parsed, state.category, key, that_brand))
-        profile = runtime.store.get(customer)
+        # Only the preferences (and the last-seen time) can have changed since the profile was read.
+        profile = replace(profile, preferences=updated) if profile is not None else runtime.store.get(customer)
+        prefs = updated
         taste = taste_from_profile(profile)
         k = max(3, min(5, int(runtime.settings.results_per_turn)))
         result = recommend(runtime, state, taste, k, exclude_seen=exclude_seen,
@@ -173,7 +175,7 @@ class ActionRecommend(ShopAction):
         if not result.items:
             return self._nothing_found(runtime, dispatcher, state, exclude_seen)
 
-        promotion, ordered = promotion_for(runtime, customer, result.items, state.category)
+        promotion, ordered = promotion_for(runtime, customer, result.items, state.category, profile)
         result = replace(result, items=ordered)
         shown_now = [p.id for p, _ in result.items]
         state = replace(state, seen=list(dict.fromkeys(state.seen + shown_now)))

@@ -41,7 +41,16 @@ def cmd_run(args) -> int:
 
     settings = load_settings()
     model = ensure_model(settings, quiet=False)
-    stack = Stack(settings, model, settings.path("var_dir") / "logs")
+    if args.scaled:
+        from bot.scaled import ScaledStack, scaled_settings
+
+        settings, overrides = scaled_settings()
+        stack = ScaledStack(settings, model, settings.path("var_dir") / "logs", rasa=args.rasa,
+                            actions=args.actions, extra_env=overrides)
+        what = f"{args.actions} action server(s), {args.rasa} Rasa server(s) behind HAProxy, and the web process"
+    else:
+        stack = Stack(settings, model, settings.path("var_dir") / "logs")
+        what = "the action server, Rasa and the web process"
     stopping = {"now": False}
 
     def stop(signum, frame):
@@ -49,7 +58,7 @@ def cmd_run(args) -> int:
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
-    print("starting the action server, Rasa and the web process (logs in var/logs/) ...", flush=True)
+    print(f"starting {what} (logs in var/logs/) ...", flush=True)
     started = time.perf_counter()
     try:
         stack.start()
@@ -66,8 +75,11 @@ def cmd_run(args) -> int:
           "CONSOLE_ADMIN_PASSWORD, or python -m bot.console create-admin)\n"
           f"  socket.io:        {stack.rasa_url}/socket.io/\n"
           f"  Rasa HTTP API:    {stack.rasa_url}  (token in var/api_token or RASA_API_TOKEN)\n"
-          f"  action server:    {stack.actions_url}\n"
-          "Press Ctrl-C to stop.", flush=True)
+          f"  action server:    http://{settings.actions_host}:{settings.actions_port}\n"
+          + (f"  behind HAProxy:   Rasa on ports {stack.rasa_ports}, action servers on {stack.action_ports}; "
+             f"PostgreSQL {settings.profile_db_url.split('@')[-1]}, Redis lock store db {settings.lock_store_db}\n"
+             if args.scaled else "")
+          + "Press Ctrl-C to stop.", flush=True)
     try:
         while not stopping["now"]:
             for process in stack.processes:
@@ -87,6 +99,18 @@ def cmd_bench(args) -> int:
     from bot.bench import main as bench_main
 
     return bench_main(args)
+
+
+def cmd_load(args) -> int:
+    from bot.load.main import main as load_main
+
+    return load_main(args)
+
+
+def cmd_profile(args) -> int:
+    from bot.load.profile import main as profile_main
+
+    return profile_main(args)
 
 
 def cmd_import_orders(args) -> int:
@@ -137,11 +161,35 @@ def main(argv=None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("index", help="build or reuse the product index").set_defaults(func=cmd_index)
     commands.add_parser("train", help="train the Rasa model if its inputs changed").set_defaults(func=cmd_train)
-    commands.add_parser("run", help="start the action server, Rasa and the web process").set_defaults(func=cmd_run)
+    run = commands.add_parser("run", help="start the action server, Rasa and the web process")
+    run.add_argument("--scaled", action="store_true",
+                     help="N Rasa and M action servers behind HAProxy on PostgreSQL and Redis")
+    run.add_argument("--rasa", type=int, default=2, help="Rasa servers (--scaled)")
+    run.add_argument("--actions", type=int, default=2, help="action servers (--scaled)")
+    run.set_defaults(func=cmd_run)
     bench = commands.add_parser("bench", help="measure latency, search speed and memory")
     bench.add_argument("--turns", type=int, default=60)
     bench.add_argument("--synthetic", type=int, default=100_000)
     bench.set_defaults(func=cmd_bench)
+    load = commands.add_parser("load", help="load test (loopback, bounded): throughput, latency, errors, storage")
+    load.add_argument("--targets", default="scaled", help="comma-separated: scaled, default, stock")
+    load.add_argument("--rasa", default="1,2", help="Rasa servers of the scaled target, e.g. 1,2 (side by side)")
+    load.add_argument("--actions", type=int, default=2, help="action servers of the scaled target")
+    load.add_argument("--customers", type=int, default=200)
+    load.add_argument("--duration", type=float, default=300, help="seconds per target")
+    load.add_argument("--socket-share", type=float, default=0.3, help="share of customers on socket.io")
+    load.add_argument("--rest-only", action="store_true", help="default target over REST only")
+    load.add_argument("--timeout", type=float, default=120, help="seconds a customer waits for a reply")
+    load.add_argument("--seed", type=int, default=0)
+    load.add_argument("--keep-logs", action="store_true")
+    load.set_defaults(func=cmd_load)
+    profile = commands.add_parser("profile", help="CPU per turn in Rasa and the action server (optionally py-spy)")
+    profile.add_argument("--turns", type=int, default=60)
+    profile.add_argument("--py-spy", action="store_true", help="also sample both processes with py-spy")
+    profile.add_argument("--out", default="var/profile", help="where py-spy's output goes")
+    profile.add_argument("--top", type=int, default=25)
+    profile.add_argument("--json", help="also write the CPU figures to this file")
+    profile.set_defaults(func=cmd_profile)
     orders = commands.add_parser("import-orders", help="import an order history (CSV) into the profile store")
     orders.add_argument("file")
     orders.add_argument("--add-products", metavar="OUT.jsonl",

@@ -62,6 +62,14 @@ def _request(url: str, payload: Optional[dict] = None, timeout: float = 5) -> Op
         return None
 
 
+# What the launcher sends an action server to learn that it is ready.
+ACTION_PING = {"next_action": "action_ping", "sender_id": "launcher-readiness-check",
+               "tracker": {"sender_id": "launcher-readiness-check", "slots": {}, "latest_message": {},
+                           "events": [], "paused": False, "followup_action": None,
+                           "active_loop": {}, "latest_action_name": None},
+               "domain": {}, "version": "3.6.21"}
+
+
 def port_in_use(port: int, host: str = "127.0.0.1") -> bool:
     with socket.socket() as probe:
         probe.settimeout(0.5)
@@ -100,6 +108,25 @@ class Stack:
         env["CHECKOUT_LINK_SECRET"] = checkout_secret(self.settings)
         return env
 
+    @property
+    def python(self) -> str:
+        python = str(self.settings.path("app_venv") / "bin" / "python")
+        return python if Path(python).exists() else sys.executable
+
+    def actions_command(self, port) -> List[str]:
+        return [self.python, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)]
+
+    @staticmethod
+    def actions_env(env: Dict[str, str]) -> Dict[str, str]:
+        return dict(env, SHOP_ACTIONS_WARM_UP="1")
+
+    def rasa_command(self, port) -> List[str]:
+        return [rasa_executable(self.settings), "run", "--model", str(self.model),
+                "--enable-api", "--auth-token", self.token,
+                "--port", str(port), "--interface", self.settings.rasa_host,
+                "--cors", self.settings.cors_origins,
+                "--endpoints", "endpoints.yml", "--credentials", "credentials.yml"]
+
     def _spawn(self, name: str, command: List[str], env: Dict[str, str]) -> subprocess.Popen:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         log = open(self.log_dir / f"{name}.log", "ab")
@@ -117,28 +144,15 @@ class Stack:
                 raise RuntimeError(f"port {port} is already in use - is the assistant already running? "
                                    "Set RASA_PORT / ACTIONS_PORT / WEB_PORT to use other ports.")
         env = self._env()
-        actions_env = dict(env, SHOP_ACTIONS_WARM_UP="1")
-        python = str(self.settings.path("app_venv") / "bin" / "python")
-        if not Path(python).exists():
-            python = sys.executable
-        self._spawn("actions", [python, "-m", "rasa_sdk", "--actions", "actions",
-                                "--port", str(self.settings.actions_port)], actions_env)
-        self._spawn("rasa", [rasa_executable(self.settings), "run", "--model", str(self.model),
-                             "--enable-api", "--auth-token", self.token,
-                             "--port", str(self.settings.rasa_port), "--interface", self.settings.rasa_host,
-                             "--cors", self.settings.cors_origins,
-                             "--endpoints", "endpoints.yml", "--credentials", "credentials.yml"], env)
-        self._spawn("web", [python, "-m", "bot.web"], env)
+        self._spawn("actions", self.actions_command(self.settings.actions_port), self.actions_env(env))
+        self._spawn("rasa", self.rasa_command(self.settings.rasa_port), env)
+        self._spawn("web", [self.python, "-m", "bot.web"], env)
         self.wait_ready(float(self.settings.startup_timeout))
         return self
 
     def wait_ready(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
-        ping = {"next_action": "action_ping", "sender_id": "launcher-readiness-check",
-                "tracker": {"sender_id": "launcher-readiness-check", "slots": {}, "latest_message": {},
-                            "events": [], "paused": False, "followup_action": None,
-                            "active_loop": {}, "latest_action_name": None},
-                "domain": {}, "version": "3.6.21"}
+        ping = ACTION_PING
         actions_ready = rasa_ready = web_ready = False
         while time.monotonic() < deadline:
             for process in self.processes:

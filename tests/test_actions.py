@@ -275,3 +275,26 @@ def test_plain_no_without_a_search_is_a_polite_no(conversation):
     assert conversation.products() == [] and "whenever you're ready" in conversation.text()
     conversation.run(ActionFallback, "blorp", "nlu_fallback")
     assert conversation.products() == [] and "didn't quite get" in conversation.text()
+
+
+def test_a_recommendation_turn_that_changes_nothing_writes_nothing(conversation, runtime):
+    """The second identical request changes no preference, customer type or
+    promotion, so the profile store gets no INSERT/UPDATE/DELETE (issue 14)."""
+    from sqlalchemy import event
+
+    writes = []
+
+    def count(conn, cursor, statement, *args):
+        if statement.lstrip().split(" ", 1)[0].upper() in ("INSERT", "UPDATE", "DELETE"):
+            writes.append(statement)
+
+    runtime.store.start_session(conversation.sender)
+    first = ask(conversation, "waterproof hiking boots under 120")
+    event.listen(runtime.store.engine, "before_cursor_execute", count)
+    try:
+        again = ask(conversation, "waterproof hiking boots under 120")
+    finally:
+        event.remove(runtime.store.engine, "before_cursor_execute", count)
+    assert first and again and writes == []
+    ask(conversation, "waterproof hiking boots under 90")           # a new budget is written
+    assert runtime.store.get(conversation.sender).preferences["budgets"]["hiking_boots"]["max"] == 90

@@ -1,23 +1,38 @@
-"""The scale-out profile against the real servers: PostgreSQL tracker store and
-profile store, Redis lock store, and two replicas (each a Rasa server with its
-own action server) sharing them. Same conversation code, other storage."""
+"""The scale-out profile against the real servers: two Rasa servers and two
+action servers behind HAProxy (bot/scaled.py, `make run-scaled`), on a
+PostgreSQL tracker store and profile store and a Redis lock store and socket.io
+message queue. Same conversation code, other storage. Some tests talk to one
+replica directly (as a load balancer without sticky sessions would), the others
+through the load balancer."""
 import json
+import os
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.conftest import RestClient, first_products, free_port, start_stack, text_of
+from tests.conftest import RestClient, first_products, free_port, text_of
 
 pytestmark = pytest.mark.e2e
 
 WIDGET_SECRET = "scale-out-widget-secret-0123456789abcdef"
 
 
+@dataclass
+class Replica:
+    """One Rasa server of the scaled stack, reached directly."""
+    rasa_url: str
+    token: str
+
+
 @pytest.fixture(scope="module")
-def scaled(tmp_path_factory, postgres_database):
+def scaled_stack(tmp_path_factory, postgres_database):
     import socket
+
+    from bot.scaled import ScaledStack, scaled_settings
+    from bot.training import ensure_model
 
     try:
         with socket.create_connection(("127.0.0.1", 6379), timeout=2) as connection:
@@ -25,32 +40,43 @@ def scaled(tmp_path_factory, postgres_database):
             assert connection.recv(16).startswith(b"+PONG")
     except OSError as exc:  # pragma: no cover - only without a Redis server
         pytest.skip(f"Redis not reachable: {exc}")
+    var = tmp_path_factory.mktemp("scaled")
     url = postgres_database
-    shared = {
-        "PROFILE_DB_URL": url.render_as_string(hide_password=False).replace("postgresql://", "postgresql+psycopg2://"),
-        "TRACKER_DB_DIALECT": "postgresql", "TRACKER_DB_HOST": url.host or "127.0.0.1",
-        "TRACKER_DB_PORT": str(url.port or 5432), "TRACKER_DB_NAME": url.database,
-        "TRACKER_DB_USER": url.username or "", "TRACKER_DB_PASSWORD": url.password or "",
-        "LOCK_STORE_TYPE": "redis", "LOCK_STORE_HOST": "127.0.0.1", "LOCK_STORE_PORT": "6379",
-        "LOCK_STORE_DB": "3",
-        # the widget on either replica; socket.io messages pass between them through Redis
-        "WIDGET_SESSION_SECRET": WIDGET_SECRET, "WIDGET_SOCKET_REDIS_URL": "redis://127.0.0.1:6379/4"}
-    first = start_stack(tmp_path_factory.mktemp("replica-a"), {**shared, "RASA_PORT": str(free_port()), "ACTIONS_PORT": str(free_port())})
+    overrides = {"SHOP_VAR_DIR": str(var), "RASA_API_TOKEN": "test-token", "WEB_PORT": str(free_port()),
+                 "RASA_PORT": str(free_port()), "ACTIONS_PORT": str(free_port()),
+                 "SCALED_POSTGRES_URL": url.render_as_string(hide_password=False),
+                 "SCALED_REDIS_URL": "redis://127.0.0.1:6379", "LOCK_STORE_DB": "3",
+                 "WIDGET_SOCKET_REDIS_URL": "redis://127.0.0.1:6379/4",
+                 # the widget on either replica; socket.io messages pass between them through Redis
+                 "WIDGET_SESSION_SECRET": WIDGET_SECRET}
+    for key in ("TRACKER_DB_DIALECT", "TRACKER_DB_HOST", "TRACKER_DB_PORT", "TRACKER_DB_NAME", "PROFILE_DB_URL",
+                "CONSOLE_DB_URL", "LOCK_STORE_HOST", "LOCK_STORE_PORT"):
+        overrides[key] = ""
+    settings, storage = scaled_settings(dict(os.environ, **overrides))
+    running = ScaledStack(settings, ensure_model(settings, quiet=True), var / "logs", rasa=2, actions=2,
+                          extra_env={**overrides, **storage}, rasa_ports=[free_port(), free_port()],
+                          action_ports=[free_port(), free_port()])
     try:
-        second = start_stack(tmp_path_factory.mktemp("replica-b"),
-                             {**shared, "RASA_PORT": str(free_port()), "ACTIONS_PORT": str(free_port()),
-                              "RASA_API_TOKEN": "test-token"})
+        running.start()
     except Exception:
-        first.stop()
+        for log in (var / "logs").glob("*.log"):
+            print(f"--- {log.name} ---\n" + log.read_text()[-4000:])
+        running.stop()
         raise
-    yield first, url, second
-    second.stop()
-    first.stop()
+    yield running, url
+    running.stop()
 
 
-def test_conversation_is_stored_in_postgresql_and_erased_there(scaled):
-    running, url, _ = scaled
-    rest = RestClient(running)
+@pytest.fixture(scope="module")
+def scaled(scaled_stack):
+    running, url = scaled_stack
+    first, second = (Replica(f"http://127.0.0.1:{port}", running.token) for port in running.rasa_ports)
+    return first, url, second
+
+
+def test_conversation_is_stored_in_postgresql_and_erased_there(scaled_stack):
+    running, url = scaled_stack
+    rest = RestClient(running)                      # through the load balancer
     sender = f"pg-{uuid.uuid4().hex[:8]}"
     shown = first_products(rest.say(sender, "a tent for four people under 400"))
     assert shown and all(p["price"] <= 400 for p in shown)
@@ -142,3 +168,57 @@ def test_agent_reply_reaches_a_widget_connected_to_another_replica(scaled):
     reply, products = asyncio.run(scenario())
     assert reply["text"] == "Hello from replica B"
     assert all(p["price"] <= 200 for p in products["custom"]["products"])
+
+
+def test_load_balancer_spreads_customers_and_action_calls(scaled_stack):
+    """REST customers through HAProxy land on both Rasa servers, and Rasa's action
+    calls on both action servers (HAProxy's log names the server of each request)."""
+    running, _ = scaled_stack
+    rest = RestClient(running)
+    senders = [f"spread-{uuid.uuid4().hex[:8]}" for _ in range(8)]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(lambda sender: rest.send(sender, "tents under 300"), senders))
+    assert all(status == 200 and first_products(replies) for status, replies in results)
+    log = (running.log_dir / "haproxy.log").read_text()
+    assert "rasa/rasa1 " in log and "rasa/rasa2 " in log
+    assert "actions/actions1 " in log and "actions/actions2 " in log
+
+
+def test_socketio_polling_sessions_stick_to_their_replica(scaled_stack):
+    """Long-polling socket.io (the widget's first transport) through the load
+    balancer: each session's requests reach the replica that issued it (without
+    stickiness, half of them would reach the other one and be refused)."""
+    import asyncio
+
+    import socketio
+
+    running, _ = scaled_stack
+
+    async def conversation():
+        client = socketio.AsyncClient(reconnection=False)
+        confirmed, replies = asyncio.Queue(), asyncio.Queue()
+        client.on("session_confirm", confirmed.put)
+        client.on("bot_uttered", replies.put)
+        await client.connect(running.rasa_url, socketio_path="/socket.io", transports=["polling"])
+        try:
+            await client.emit("session_request", {"session_id": None})
+            session = await asyncio.wait_for(confirmed.get(), 30)
+            got = []
+            for message in ("hi", "tents under 300"):
+                await client.emit("user_uttered", {"message": message, "session_id": session, "customData": {}})
+                got.append(await asyncio.wait_for(replies.get(), 90))
+            return got
+        finally:
+            await client.disconnect()
+
+    async def many():
+        return await asyncio.gather(*(conversation() for _ in range(6)))
+
+    answers = asyncio.run(many())
+    assert len(answers) == 6 and all(len(got) == 2 for got in answers)
+    log = (running.log_dir / "haproxy.log").read_text()
+    polled = [line for line in log.splitlines() if "sid=" in line and "/socket.io/" in line]
+    assert any("rasa/rasa1 " in line for line in polled) and any("rasa/rasa2 " in line for line in polled)
+    statuses = [line.split()[[i for i, t in enumerate(line.split()) if t.startswith("rasa/")][0] + 2]
+                for line in polled]
+    assert statuses and set(statuses) == {"200"}

@@ -91,3 +91,38 @@ def test_hostile_ids_and_text_are_stored_verbatim(store):
     store.record_handoff(cid, "' OR 1=1 --" * 500)
     assert store.get(cid).preferences["style"] == "<script>alert(1)</script>"
     assert store.open_handoffs(cid) == 1
+
+
+def _writes(store):
+    """Counts INSERT/UPDATE/DELETE statements the store sends."""
+    from sqlalchemy import event
+
+    seen = []
+
+    def count(conn, cursor, statement, *args):
+        if statement.lstrip().split(" ", 1)[0].upper() in ("INSERT", "UPDATE", "DELETE"):
+            seen.append(statement)
+
+    event.listen(store.engine, "before_cursor_execute", count)
+    return seen
+
+
+def test_unchanged_preferences_are_not_written(store):
+    cid = f"c-{uuid.uuid4().hex}"
+    store.update_preferences(cid, lambda p: p)                      # a new customer is written
+    store.update_preferences(cid, lambda p: {**p, "colours_liked": ["blue"]})
+    writes = _writes(store)
+    assert store.update_preferences(cid, lambda p: {**p, "colours_liked": ["blue"]}) == {"colours_liked": ["blue"]}
+    assert writes == []
+    store.update_preferences(cid, lambda p: {**p, "colours_liked": ["green"]})
+    assert len(writes) == 1 and store.get(cid).preferences == {"colours_liked": ["green"]}
+
+
+def test_unchanged_customer_type_and_promotion_lookups_write_nothing(store):
+    cid = f"c-{uuid.uuid4().hex}"
+    store.start_session(cid)
+    assert store.set_customer_type(cid, "lapsed")
+    writes = _writes(store)
+    assert not store.set_customer_type(cid, "lapsed")
+    assert store.promotion_this_session(cid) is None
+    assert writes == []

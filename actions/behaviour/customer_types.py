@@ -79,8 +79,9 @@ def classify(history: History, config: Mapping[str, Any], now: datetime) -> str:
     return rules.get("default", "occasional_buyer")
 
 
-def history_from_store(runtime, customer_id: str) -> History:
-    """Imported orders and chat purchases, priced against the catalog (else the median paid)."""
+def history_from_store(runtime, customer_id: str, profile=None) -> History:
+    """Imported orders and chat purchases, priced against the catalog (else the median paid).
+    `profile`: the customer's profile when the caller has just read it."""
     from actions.behaviour.live import live_behaviour
 
     store, products = runtime.store, runtime.products
@@ -98,7 +99,7 @@ def history_from_store(runtime, customer_id: str) -> History:
         usual = product.price if product else statistics.median(paid.get(line.stock_code) or [line.unit_price])
         history.bought.append(Bought(line.stock_code, line.invoice, line.ordered_at, line.unit_price, usual,
                                      product.brand if product else "", product.category if product else ""))
-    profile = store.get(customer_id)
+    profile = profile or store.get(customer_id)
     if profile is not None:
         for purchase in profile.purchases:
             product = products.get(purchase["product_id"])

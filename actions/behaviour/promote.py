@@ -13,16 +13,17 @@ from actions.behaviour.promotions import Moment, Promotion, choose_promotion
 
 
 def promotion_for(runtime, customer_id: str, items: List[Tuple[object, str]],
-                  category: Optional[str]) -> Tuple[Optional[Promotion], List[Tuple[object, str]]]:
+                  category: Optional[str], profile=None) -> Tuple[Optional[Promotion], List[Tuple[object, str]]]:
     """The promotion to show beside these results (recorded), and the results in
-    the order to show them (price drops first for deal seekers)."""
-    profile = runtime.store.get(customer_id)
+    the order to show them (price drops first for deal seekers). `profile`: the
+    customer's profile when the caller has just read it."""
+    profile = profile or runtime.store.get(customer_id)
     if profile is None:
         return None, items
     config = behaviour_config(runtime.settings)
-    history = history_from_store(runtime, customer_id)
+    history = history_from_store(runtime, customer_id, profile)
     customer_type = remember(runtime, customer_id, history, config)   # kept for the console
-    if profile.offers_opt_out:
+    if profile.offers_opt_out or not (config.get("promotions") or {}).get(customer_type):
         return None, items
     shown = runtime.store.promotion_this_session(customer_id)
     if shown:

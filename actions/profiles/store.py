@@ -146,7 +146,15 @@ class ProfileStore:
 
     def update_preferences(self, customer_id: str,
                            change: Callable[[Dict[str, Any]], Dict[str, Any]]) -> Dict[str, Any]:
-        """Read, change and write the preferences in one transaction."""
+        """Change the preferences; written (in one locked transaction) only when the
+        change changes something or the customer is new - most turns change nothing."""
+        with self._session() as session:
+            stored = session.scalars(select(Customer.preferences).where(Customer.id == customer_id)).first()
+            if stored is not None:
+                current = json.loads(stored or "{}")
+                updated = change(dict(current))
+                if updated == current:
+                    return updated
         with self._session() as session:
             customer = self._customer(session, customer_id, lock=True)
             current = json.loads(customer.preferences or "{}")
@@ -298,10 +306,10 @@ class ProfileStore:
     def set_customer_type(self, customer_id: str, customer_type: str) -> bool:
         """Keep the type last computed; True when it changed (or was not known)."""
         with self._session() as session:
-            if session.get(Customer, customer_id) is None:
-                return False
             row = session.get(CustomerType, customer_id)
             if row is not None and row.customer_type == customer_type:
+                return False
+            if session.get(Customer, customer_id) is None:
                 return False
             if row is None:
                 session.add(CustomerType(customer_id=customer_id, customer_type=customer_type))
@@ -326,12 +334,10 @@ class ProfileStore:
     def promotion_this_session(self, customer_id: str) -> Optional[str]:
         """The promotion already shown in the customer's current conversation, if any."""
         with self._session() as session:
-            customer = session.get(Customer, customer_id)
-            if customer is None:
-                return None
-            return session.scalars(select(PromotionShown.promotion_id).where(
+            return session.scalars(select(PromotionShown.promotion_id).join(
+                Customer, Customer.id == PromotionShown.customer_id).where(
                 PromotionShown.customer_id == customer_id,
-                PromotionShown.session == (customer.sessions or 0))).first()
+                PromotionShown.session == func.coalesce(Customer.sessions, 0))).first()
 
     def record_promotion(self, customer_id: str, promotion_id: str) -> None:
         with self._session() as session:

@@ -8,6 +8,10 @@ support console writes later (or while the bot is paused) is read with
     GET /webhooks/rest/replies?sender=<id>[&since=<unix time>]
     -> {"sender", "paused", "messages": [{"recipient_id", "text", ..., "timestamp", "agent_name"?}]}
 
+A message that could not be handled (a store or the lock store unreachable)
+is answered 503 with Retry-After instead of Rasa's 200 with no reply: it was
+not stored, and sending it again is safe.
+
 Like the webhook itself, it trusts the sender id: REST is for a shop's own
 backend, not for browsers (the widget has its own signed channel).
 """
@@ -21,6 +25,7 @@ from rasa.shared.core.events import BotUttered
 from sanic import Blueprint, response
 from sanic.request import Request
 
+from bot.channels import failures
 from bot.channels.validation import message_problem
 
 DEFAULT_MAX_MESSAGE_CHARS = 10_000
@@ -40,7 +45,8 @@ class CheckedRestInput(RestInput):
         return str(req.json["sender"])
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
-        blueprint = super().blueprint(on_new_message)
+        blueprint = super().blueprint(failures.noted(on_new_message))
+        failures.answer_503_on_failure(blueprint)
 
         @blueprint.middleware("request")
         async def reject_malformed(request: Request):

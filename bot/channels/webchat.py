@@ -34,7 +34,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from socketio import AsyncRedisManager, AsyncServer
 
-from bot.channels import render
+from bot.channels import failures, render
 from bot.channels.webchat_render import widget_messages
 from bot.identity import SessionSigner
 
@@ -107,7 +107,10 @@ class WebchatInput(InputChannel):
         # With a Redis URL, an emit to a customer's room on one replica reaches their
         # sockets on every replica (python-socketio's pub/sub client manager).
         manager = AsyncRedisManager(self.redis_url) if self.redis_url else None
-        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[], client_manager=manager)
+        # The "io" cookie carries the engine.io session id on the handshake, so a load
+        # balancer can keep a session's requests on this replica (bot/templates/haproxy.cfg).
+        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[], client_manager=manager,
+                          cookie={"name": "io", "path": "/", "SameSite": "Lax", "HttpOnly": True})
         self.sio = sio
         blueprint = SocketBlueprint(sio, self.socketio_path, "socketio_webhook", __name__)
 
@@ -158,7 +161,12 @@ class WebchatInput(InputChannel):
                 await sio.emit(self.bot_message_evt, {"text": render.TOO_LONG_TEXT}, room=sid)
                 return
             output = WebchatOutput(sio, self.bot_message_evt)
-            await on_new_message(UserMessage(text, output, customer_id, input_channel=self.name(),
-                                             metadata={"channel": "webchat"}))
+            try:
+                await on_new_message(UserMessage(text, output, customer_id, input_channel=self.name(),
+                                                 metadata={"channel": "webchat"}))
+            except Exception:
+                # A store or the lock store unreachable: say so instead of going silent.
+                logger.exception("webchat: a message could not be handled")
+                await sio.emit(self.bot_message_evt, {"text": failures.TRY_AGAIN_TEXT}, room=sid)
 
         return blueprint

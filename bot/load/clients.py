@@ -1,0 +1,152 @@
+"""Simulated customers over REST and over the widget's socket.io channel.
+
+Every REST request carries the headers from `rest_headers()`, the one place
+to add a credential (LOAD_REST_TOKEN as a bearer token) or other headers.
+A REST message answered 502/503/504 or cut off is sent again (a customer
+would retry), at most `retries` times; each failed attempt is counted."""
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional
+
+import aiohttp
+
+APOLOGIES = ("give me a moment and try again", "something went wrong on my side")
+RETRYABLE = {502, 503, 504}
+
+
+def rest_headers(extra: Optional[Dict[str, str]] = None) -> Dict[str, str]:
+    headers = {"Content-Type": "application/json"}
+    token = os.environ.get("LOAD_REST_TOKEN")
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    headers.update(extra or {})
+    return headers
+
+
+@dataclass
+class Turn:
+    channel: str
+    started: float
+    latency: float
+    outcome: str                  # ok | apology | no_reply | http_<code> | timeout | connection | ...
+    attempts: int = 1
+    text: str = ""
+
+
+@dataclass
+class Record:
+    """What one simulated conversation sent and received, for the storage check."""
+    channel: str
+    sender: str
+    sent: List[str] = field(default_factory=list)        # messages that must be stored, once each, in order
+    maybe: List[str] = field(default_factory=list)       # failed or timed out: stored once or not at all
+    replies: List[str] = field(default_factory=list)     # REST: reply texts in order
+    complete: bool = True                                # REST: every message answered (replies comparable)
+
+
+def _outcome(texts: List[str]) -> str:
+    if not texts:
+        return "no_reply"
+    return "apology" if any(a in t for t in texts for a in APOLOGIES) else "ok"
+
+
+class RestCustomer:
+    def __init__(self, session: aiohttp.ClientSession, base_url: str, sender: str, timeout: float,
+                 headers: Dict[str, str], retries: int = 3) -> None:
+        self.session, self.url = session, base_url + "/webhooks/rest/webhook"
+        self.timeout, self.headers, self.retries = timeout, headers, retries
+        self.record = Record("rest", sender)
+
+    async def say(self, text: str, turns: List[Turn], errors: Dict[str, int]) -> None:
+        started = time.monotonic()
+        for attempt in range(1, self.retries + 2):
+            kind = None
+            try:
+                async with self.session.post(self.url, json={"sender": self.record.sender, "message": text},
+                                             headers=self.headers,
+                                             timeout=aiohttp.ClientTimeout(total=self.timeout)) as response:
+                    if response.status == 200:
+                        replies = await response.json()
+                        texts = [r.get("text") or "" for r in replies]
+                        self.record.sent.append(text)
+                        self.record.replies.extend(t for t in texts if t)
+                        turns.append(Turn("rest", started, time.monotonic() - started, _outcome(texts), attempt, text))
+                        return
+                    kind = f"http_{response.status}"
+                    await response.read()
+                    retry = response.status in RETRYABLE
+            except asyncio.TimeoutError:
+                kind, retry = "timeout", False
+            except (aiohttp.ClientConnectionError, aiohttp.ClientPayloadError) as error:
+                kind, retry = f"connection:{type(error).__name__}", True
+            errors[kind] = errors.get(kind, 0) + 1
+            if not retry or attempt > self.retries:
+                turns.append(Turn("rest", started, time.monotonic() - started, kind, attempt, text))
+                self.record.maybe.append(text)
+                self.record.complete = False
+                return
+            await asyncio.sleep(min(2.0, 0.5 * attempt))
+
+
+class SocketCustomer:
+    """Talks like rasa-webchat: session_request, then user_uttered; a turn ends
+    when the first reply has come and the bot has been quiet for `quiet` seconds."""
+
+    def __init__(self, base_url: str, timeout: float, transports: List[str], quiet: float = 0.3) -> None:
+        import socketio
+
+        self.url, self.timeout, self.transports, self.quiet = base_url, timeout, transports, quiet
+        self.sio = socketio.AsyncClient(reconnection=False)
+        self.received: "asyncio.Queue[dict]" = asyncio.Queue()
+        self.confirmed: "asyncio.Queue" = asyncio.Queue()
+        self.sio.on("session_confirm", self._confirm)
+        self.sio.on("bot_uttered", self._bot)
+        self.session: Optional[str] = None
+        self.record: Optional[Record] = None
+
+    async def _confirm(self, data):
+        await self.confirmed.put(data["session_id"] if isinstance(data, dict) else data)
+
+    async def _bot(self, data):
+        await self.received.put(data)
+
+    async def open(self, customer_of) -> None:
+        await self.sio.connect(self.url, socketio_path="/socket.io", transports=self.transports,
+                               wait_timeout=self.timeout)
+        await self.sio.emit("session_request", {"session_id": None})
+        self.session = await asyncio.wait_for(self.confirmed.get(), self.timeout)
+        self.record = Record("socketio", customer_of(self.session))
+
+    async def close(self) -> None:
+        try:
+            await self.sio.disconnect()
+        except Exception:
+            pass
+
+    async def say(self, text: str, turns: List[Turn], errors: Dict[str, int]) -> None:
+        started = time.monotonic()
+        try:
+            await self.sio.emit("user_uttered", {"message": text, "session_id": self.session, "customData": {}})
+            self.record.sent.append(text)          # the server has it: it must be stored
+            first = await asyncio.wait_for(self.received.get(), self.timeout)
+        except asyncio.TimeoutError:
+            errors["socketio_timeout"] = errors.get("socketio_timeout", 0) + 1
+            turns.append(Turn("socketio", started, time.monotonic() - started, "timeout", text=text))
+            return
+        except Exception as error:
+            kind = f"socketio:{type(error).__name__}"
+            errors[kind] = errors.get(kind, 0) + 1
+            turns.append(Turn("socketio", started, time.monotonic() - started, kind, text=text))
+            return
+        latency = time.monotonic() - started
+        texts = [first.get("text") or ""]
+        while True:
+            try:
+                texts.append((await asyncio.wait_for(self.received.get(), self.quiet)).get("text") or "")
+            except asyncio.TimeoutError:
+                break
+        turns.append(Turn("socketio", started, latency, _outcome(texts), text=text))
