@@ -920,7 +920,7 @@ def test_telegram_handoff_agent_reply_reaches_the_chat(channels_stack, fake):
     assert telegram_calls(fake, mark, chat) == []                      # paused: the bot is silent
 
     asyncio.run(client.append_events(sender, [rasa_api.agent_message("Hi Ana, Maria here. How can I help?",
-                                                                      "maria@shop.test", "Maria")]))
+                                                                      "Maria")]))
     sent = telegram_calls(fake, mark, chat)
     assert [(m, p["text"]) for m, p in sent] == [("sendMessage", "Hi Ana, Maria here. How can I help?")]
 
@@ -939,6 +939,6 @@ def test_whatsapp_handoff_agent_reply_reaches_the_phone(channels_stack, fake):
     wait_turns(channels_stack, sender, 1)
     mark = fake.snapshot()
     asyncio.run(client.append_events(sender, [rasa_api.agent_message("Maria here - what's the order number?",
-                                                                      "maria@shop.test", "Maria")]))
+                                                                      "Maria")]))
     bodies = [c["form"]["Body"] for c in whatsapp_calls(fake, mark, phone)]
     assert bodies == ["Maria here - what's the order number?"]
