@@ -942,3 +942,30 @@ def test_whatsapp_handoff_agent_reply_reaches_the_phone(channels_stack, fake):
                                                                       "Maria")]))
     bodies = [c["form"]["Body"] for c in whatsapp_calls(fake, mark, phone)]
     assert bodies == ["Maria here - what's the order number?"]
+
+
+# == Bad input after the signature check (issue 14, 5) ===========================================
+def nested_body(prefix: bytes, depth: int) -> bytes:
+    return prefix + b'{"k":' * depth + b"1" + b"}" * depth + b"}"
+
+
+@pytest.mark.parametrize("depth", [990, 5000])
+@pytest.mark.parametrize("platform", ["telegram", "messenger", "slack-events", "slack-interactive"])
+def test_deeply_nested_signed_bodies_get_400(channels_stack, platform, depth):
+    """Authentic (signed) bodies nested far past any platform's payloads: a clear 400, never a 500,
+    and the server keeps answering (WhatsApp posts a form, which does not nest)."""
+    if platform == "telegram":
+        status, _, body = send_telegram(channels_stack, None,
+                                        raw=nested_body(b'{"update_id": 7, "message": ', depth))
+    elif platform == "messenger":
+        status, _, body = send_messenger(channels_stack, None,
+                                         raw=nested_body(b'{"object": "page", "entry": ', depth))
+    elif platform == "slack-events":
+        raw = nested_body(b'{"type": "event_callback", "event": ', depth)
+        status, _, body = post(channels_stack, "/webhooks/slack/events", raw, slack_headers(raw))
+    else:
+        raw = urlencode({"payload": nested_body(b'{"type": "block_actions", "actions": ', depth).decode()}).encode()
+        status, _, body = post(channels_stack, "/webhooks/slack/interactive", raw,
+                               slack_headers(raw, content_type="application/x-www-form-urlencoded"))
+    assert status == 400 and b"nested more than" in body, (status, body[:200])
+    assert get(channels_stack, f"/webhooks/{platform.split('-')[0]}/")[0] == 200
