@@ -96,15 +96,20 @@ def bench_long_messages(url: str, headers: Dict[str, str], chars: int, flooders:
                                             dict(headers, **{"X-Forwarded-For": address})), 1)
         return latencies
 
+    quiet = greet()                    # measured right before, under the same machine conditions
     threads = [threading.Thread(target=flood, args=(n,), daemon=True) for n in range(flooders)]
     for thread in threads:
         thread.start()
-    time.sleep(3)                      # the flood is under way
+    deadline = time.monotonic() + (120 if one_client else 3)
+    while time.monotonic() < deadline:  # one client: until the limits hold it (its burst is spent)
+        time.sleep(0.5)
+        if not one_client or statuses.get(429):
+            break
     during = greet()
     stop.set()
     for thread in threads:
         thread.join(180)
-    return {"during": during, "statuses": statuses}
+    return {"quiet": quiet, "during": during, "statuses": statuses}
 
 
 def rss_mb(pid: int) -> float:
@@ -145,16 +150,18 @@ def bench_turns(stack, turns: int, queries: List[str]) -> dict:
     headers = rest_headers(stack)
     for warm in ("hello", "tents"):                     # first-call costs are not what we measure
         post(url, {"sender": "bench-warm", "message": warm}, headers)
-    greet, recommend = [], []
+    greet, recommend, misses = [], [], []
     for number in range(turns):
         sender = f"bench-{uuid.uuid4().hex[:8]}"
         # alternate, so both kinds of turn see the same machine conditions
         greet += timed(lambda: post(url, {"sender": sender, "message": "hello"}, headers), 1)
         replies = []
-        recommend += timed(lambda: replies.extend(post(url, {"sender": sender, "message": queries[number]},
-                                                       headers)), 1)
-        assert any((r.get("custom") or {}).get("type") == "products" for r in replies), queries[number]
-    return {"greet": greet, "recommend": recommend}
+        took = timed(lambda: replies.extend(post(url, {"sender": sender, "message": queries[number]}, headers)), 1)
+        if any((r.get("custom") or {}).get("type") == "products" for r in replies):
+            recommend += took
+        else:                           # read as something else: not a recommendation turn to time
+            misses.append(queries[number])
+    return {"greet": greet, "recommend": recommend, "misses": misses}
 
 
 def synthetic_catalog(base_index, size: int):
@@ -241,7 +248,7 @@ def main(args) -> int:
             limit = int(settings.max_message_chars)
             floods = {f"5 customers sending {limit:,}-character messages (the longest allowed)":
                       bench_long_messages(url, headers, limit),
-                      f"1 customer sending {limit:,}-character messages as fast as it can (rate limited)":
+                      f"1 customer on 5 connections sending {limit:,}-character messages (one turn at a time, rate limited)":
                       bench_long_messages(url, headers, limit, one_client=True),
                       "5 customers sending 10,000-character messages (refused: over the limit)":
                       bench_long_messages(url, headers, 10_000)}
@@ -257,14 +264,18 @@ def main(args) -> int:
     print(f"\nTurns over REST ({args.turns} each, alternating, fresh customers):")
     print(line("greeting turn", turns["greet"]))
     print(line("recommendation turn", turns["recommend"]))
+    if turns["misses"]:
+        print(f"  ({len(turns['misses'])} requests answered without products, not timed: "
+              f"{', '.join(repr(m) for m in turns['misses'][:5])})")
     print(f"  ratio recommendation/greeting               p50 {rec50 / greet50:8.2f}x     p95 {rec95 / greet95:8.2f}x"
           f"   (target p50 <= 1.3x)")
     if floods:
-        print("\nA greeting of another customer while others send long messages (REST, 15 greetings each):")
-        print(line("quiet (the greeting turns above)", turns["greet"]))
+        print("\nA greeting of another customer while others send long messages (REST, 15 greetings "
+              "right before and 15 during each flood):")
         for label, result in floods.items():
-            print(line(label, result["during"]) + f"   {percentile(result['during'], 50) / greet50:5.1f}x quiet"
-                  f"   answers {dict(sorted(result['statuses'].items()))}")
+            ratio = percentile(result["during"], 50) / percentile(result["quiet"], 50)
+            print(f"  {label}\n" + line("  before", result["quiet"]) + "\n" + line("  during", result["during"])
+                  + f"   {ratio:5.1f}x   flood answers {dict(sorted(result['statuses'].items()))}")
     print(f"\nSearch (top 10, in process):")
     print(line(f"demo catalog ({search['demo_size']}), unfiltered", s["demo_unfiltered"]))
     print(line(f"demo catalog, category+budget filter", s["demo_filtered"]))
