@@ -72,13 +72,15 @@ def test_cors_answers_only_the_shops_origins_with_a_valid_max_age(stack):
 
 def test_socketio_accepts_only_the_shops_pages(stack):
     async def connect(origin):
+        """True when the server accepts the socket.io connection, False when it refuses it."""
         client = socketio.AsyncClient(reconnection=False)
+        answer = asyncio.get_running_loop().create_future()
+        client.on("connect", lambda: answer.done() or answer.set_result(True))
+        client.on("connect_error", lambda data=None: answer.done() or answer.set_result(False))
         try:
             await client.connect(stack.rasa_url, socketio_path="/socket.io", transports=["websocket"],
-                                 headers={"Origin": origin}, wait_timeout=20)
-            return True
-        except socketio.exceptions.ConnectionError:
-            return False
+                                 headers={"Origin": origin}, wait=False)
+            return await asyncio.wait_for(answer, 60)
         finally:
             await client.disconnect()
 
