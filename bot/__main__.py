@@ -36,6 +36,7 @@ def cmd_train(args) -> int:
 
 
 def cmd_run(args) -> int:
+    from bot.go_live import go_live_warnings
     from bot.launcher import Stack
     from bot.training import ensure_model
 
@@ -66,20 +67,28 @@ def cmd_run(args) -> int:
         print(f"error: {exc}", file=sys.stderr)
         stack.stop()
         return 1
+    if settings.rest_channel_token:
+        rest = (f"curl -s {stack.rasa_url}/webhooks/rest/webhook -H 'Content-Type: application/json' "
+                f"-H \"Authorization: Bearer $REST_CHANNEL_TOKEN\" "
+                f"-d '{{\"sender\": \"me\", \"message\": \"waterproof hiking boots under 120\"}}'")
+    else:
+        rest = f"off - set REST_CHANNEL_TOKEN to use {stack.rasa_url}/webhooks/rest/webhook"
     print(f"ready in {time.perf_counter() - started:.0f}s\n"
-          f"  chat over REST:   curl -s {stack.rasa_url}/webhooks/rest/webhook -H 'Content-Type: application/json' "
-          f"-d '{{\"sender\": \"me\", \"message\": \"waterproof hiking boots under 120\"}}'\n"
+          f"  chat over REST:   {rest}\n"
           f"  demo shop + chat: {stack.web_url}/\n"
           f"  widget snippet:   <script src=\"{stack.web_url}/widget.js\" async></script>\n"
-          f"  support console:  {stack.web_url}/console/  (first admin: CONSOLE_ADMIN_EMAIL and "
+          f"  support console:  {stack.console_url}/  (first admin: CONSOLE_ADMIN_EMAIL and "
           "CONSOLE_ADMIN_PASSWORD, or python -m bot.console create-admin)\n"
           f"  socket.io:        {stack.rasa_url}/socket.io/\n"
           f"  Rasa HTTP API:    {stack.rasa_url}  (token in var/api_token or RASA_API_TOKEN)\n"
-          f"  action server:    http://{settings.actions_host}:{settings.actions_port}\n"
+          f"  action server:    {stack.actions_url}  (calls need the token in var/actions_token or ACTIONS_TOKEN)\n"
           + (f"  behind HAProxy:   Rasa on ports {stack.rasa_ports}, action servers on {stack.action_ports}; "
              f"PostgreSQL {settings.profile_db_url.split('@')[-1]}, Redis lock store db {settings.lock_store_db}\n"
-             if args.scaled else "")
-          + "Press Ctrl-C to stop.", flush=True)
+             if args.scaled else ""), flush=True)
+    warnings = go_live_warnings(settings)
+    if warnings:
+        print("Before going live (docs/security.md):\n" + "\n".join(f"  warning: {w}" for w in warnings))
+    print("Press Ctrl-C to stop.", flush=True)
     try:
         while not stopping["now"]:
             for process in stack.processes:
@@ -170,6 +179,8 @@ def main(argv=None) -> int:
     bench = commands.add_parser("bench", help="measure latency, search speed and memory")
     bench.add_argument("--turns", type=int, default=60)
     bench.add_argument("--synthetic", type=int, default=100_000)
+    bench.add_argument("--no-long-messages", dest="long_messages", action="store_false",
+                       help="skip the greeting latency under a flood of long messages")
     bench.set_defaults(func=cmd_bench)
     load = commands.add_parser("load", help="load test (loopback, bounded): throughput, latency, errors, storage")
     load.add_argument("--targets", default="scaled", help="comma-separated: scaled, default, stock")

@@ -8,11 +8,13 @@ import os
 import shutil
 import statistics
 import tempfile
+import threading
 import time
+import urllib.error
 import urllib.request
 import uuid
 from pathlib import Path
-from typing import Callable, Dict, List
+from typing import Callable, Dict, List, Optional
 
 import numpy as np
 
@@ -38,11 +40,76 @@ def timed(function: Callable[[], object], repeat: int) -> List[float]:
     return samples
 
 
-def post(url: str, payload: dict) -> list:
+def post(url: str, payload: dict, headers: Optional[Dict[str, str]] = None) -> list:
     request = urllib.request.Request(url, data=json.dumps(payload).encode(),
-                                     headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=60) as response:
+                                     headers={"Content-Type": "application/json", **(headers or {})})
+    with urllib.request.urlopen(request, timeout=120) as response:
         return json.loads(response.read())
+
+
+def status_of_post(url: str, payload: dict, headers: Dict[str, str]) -> int:
+    try:
+        post(url, payload, headers)
+        return 200
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+LONG_TEXT = ("I am looking for a pair of waterproof hiking boots in brown leather for long walks in the "
+             "mountains, size 42, ideally under 150 euros, and something to keep my feet dry in the rain. ")
+
+
+def long_message(chars: int) -> str:
+    return (LONG_TEXT * (chars // len(LONG_TEXT) + 1))[:chars]
+
+
+def bench_long_messages(url: str, headers: Dict[str, str], chars: int, flooders: int = 5, samples: int = 15,
+                        one_client: bool = False) -> dict:
+    """Greeting latency of other customers while `flooders` clients send `chars`-character
+    messages back to back. one_client: all of them as one customer from one address (what
+    the rate limits see); else every long message from a new customer and address (each
+    within the limits: what the length limit alone bounds). Addresses go in X-Forwarded-For,
+    which the stack trusts from 127.0.0.1, so the greeters never share the flood's limits."""
+    stop = threading.Event()
+    statuses: Dict[int, int] = {}
+    lock = threading.Lock()
+
+    def flood(worker: int) -> None:
+        sent = 0
+        while not stop.is_set():
+            sent += 1
+            sender = "flood-one" if one_client else f"flood-{worker}-{sent}-{uuid.uuid4().hex[:6]}"
+            address = "203.0.113.1" if one_client else f"203.0.{worker % 250}.{sent % 250 + 1}"
+            status = status_of_post(url, {"sender": sender, "message": long_message(chars)},
+                                    dict(headers, **{"X-Forwarded-For": address}))
+            with lock:
+                statuses[status] = statuses.get(status, 0) + 1
+            if status == 429:
+                time.sleep(0.2)         # what a client told to slow down does
+
+    def greet() -> List[float]:
+        latencies = []
+        for n in range(samples):
+            sender = f"greeter-{uuid.uuid4().hex[:8]}"
+            address = f"198.51.100.{n % 250 + 1}"
+            latencies += timed(lambda: post(url, {"sender": sender, "message": "hi"},
+                                            dict(headers, **{"X-Forwarded-For": address})), 1)
+        return latencies
+
+    quiet = greet()                    # measured right before, under the same machine conditions
+    threads = [threading.Thread(target=flood, args=(n,), daemon=True) for n in range(flooders)]
+    for thread in threads:
+        thread.start()
+    deadline = time.monotonic() + (120 if one_client else 3)
+    while time.monotonic() < deadline:  # one client: until the limits hold it (its burst is spent)
+        time.sleep(0.5)
+        if not one_client or statuses.get(429):
+            break
+    during = greet()
+    stop.set()
+    for thread in threads:
+        thread.join(180)
+    return {"quiet": quiet, "during": during, "statuses": statuses}
 
 
 def rss_mb(pid: int) -> float:
@@ -74,19 +141,27 @@ def category_prices(settings) -> Dict[str, List[float]]:
     return prices
 
 
+def rest_headers(stack) -> Dict[str, str]:
+    return {"Authorization": f"Bearer {stack.settings.rest_channel_token}"}
+
+
 def bench_turns(stack, turns: int, queries: List[str]) -> dict:
     url = stack.rasa_url + "/webhooks/rest/webhook"
+    headers = rest_headers(stack)
     for warm in ("hello", "tents"):                     # first-call costs are not what we measure
-        post(url, {"sender": "bench-warm", "message": warm})
-    greet, recommend = [], []
+        post(url, {"sender": "bench-warm", "message": warm}, headers)
+    greet, recommend, misses = [], [], []
     for number in range(turns):
         sender = f"bench-{uuid.uuid4().hex[:8]}"
         # alternate, so both kinds of turn see the same machine conditions
-        greet += timed(lambda: post(url, {"sender": sender, "message": "hello"}), 1)
+        greet += timed(lambda: post(url, {"sender": sender, "message": "hello"}, headers), 1)
         replies = []
-        recommend += timed(lambda: replies.extend(post(url, {"sender": sender, "message": queries[number]})), 1)
-        assert any((r.get("custom") or {}).get("type") == "products" for r in replies), queries[number]
-    return {"greet": greet, "recommend": recommend}
+        took = timed(lambda: replies.extend(post(url, {"sender": sender, "message": queries[number]}, headers)), 1)
+        if any((r.get("custom") or {}).get("type") == "products" for r in replies):
+            recommend += took
+        else:                           # read as something else: not a recommendation turn to time
+            misses.append(queries[number])
+    return {"greet": greet, "recommend": recommend, "misses": misses}
 
 
 def synthetic_catalog(base_index, size: int):
@@ -156,7 +231,8 @@ def main(args) -> int:
     scratch = Path(tempfile.mkdtemp(prefix="bench-"))
     overrides = {"SHOP_VAR_DIR": str(scratch), "PROFILE_DB_URL": f"sqlite:///{scratch}/profiles.db",
                  "TRACKER_DB_NAME": str(scratch / "tracker.db"), "RASA_PORT": os.environ.get("BENCH_RASA_PORT", "25005"),
-                 "ACTIONS_PORT": os.environ.get("BENCH_ACTIONS_PORT", "25055"), "RASA_API_TOKEN": uuid.uuid4().hex}
+                 "ACTIONS_PORT": os.environ.get("BENCH_ACTIONS_PORT", "25055"), "RASA_API_TOKEN": uuid.uuid4().hex,
+                 "REST_CHANNEL_TOKEN": uuid.uuid4().hex, "TRUSTED_PROXIES": "127.0.0.1"}
     settings = load_settings(dict(os.environ, **overrides))
     prices = category_prices(settings)
     stack = Stack(settings, ensure_model(settings, quiet=True), scratch / "logs", extra_env=overrides)
@@ -166,6 +242,16 @@ def main(args) -> int:
         turns = bench_turns(stack, args.turns, product_queries(args.turns, prices))
         actions_pid = stack.processes[0].pid
         memory = rss_mb(actions_pid)
+        floods = {}
+        if args.long_messages:
+            url, headers = stack.rasa_url + "/webhooks/rest/webhook", rest_headers(stack)
+            limit = int(settings.max_message_chars)
+            floods = {f"5 customers sending {limit:,}-character messages (the longest allowed)":
+                      bench_long_messages(url, headers, limit),
+                      f"1 customer on 5 connections sending {limit:,}-character messages (one turn at a time, rate limited)":
+                      bench_long_messages(url, headers, limit, one_client=True),
+                      "5 customers sending 10,000-character messages (refused: over the limit)":
+                      bench_long_messages(url, headers, 10_000)}
     finally:
         stack.stop()
     runtime = build_runtime(settings)
@@ -178,8 +264,18 @@ def main(args) -> int:
     print(f"\nTurns over REST ({args.turns} each, alternating, fresh customers):")
     print(line("greeting turn", turns["greet"]))
     print(line("recommendation turn", turns["recommend"]))
+    if turns["misses"]:
+        print(f"  ({len(turns['misses'])} requests answered without products, not timed: "
+              f"{', '.join(repr(m) for m in turns['misses'][:5])})")
     print(f"  ratio recommendation/greeting               p50 {rec50 / greet50:8.2f}x     p95 {rec95 / greet95:8.2f}x"
           f"   (target p50 <= 1.3x)")
+    if floods:
+        print("\nA greeting of another customer while others send long messages (REST, 15 greetings "
+              "right before and 15 during each flood):")
+        for label, result in floods.items():
+            ratio = percentile(result["during"], 50) / percentile(result["quiet"], 50)
+            print(f"  {label}\n" + line("  before", result["quiet"]) + "\n" + line("  during", result["during"])
+                  + f"   {ratio:5.1f}x   flood answers {dict(sorted(result['statuses'].items()))}")
     print(f"\nSearch (top 10, in process):")
     print(line(f"demo catalog ({search['demo_size']}), unfiltered", s["demo_unfiltered"]))
     print(line(f"demo catalog, category+budget filter", s["demo_filtered"]))

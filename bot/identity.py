@@ -15,9 +15,10 @@ Customer ids are either
     customer:<id>                a logged-in customer of the shop, only after a valid shop token
 
 A *shop token* is a JWT (HS256, the shop's secret) that the shop puts in its pages
-for a logged-in customer: {"sub": "<customer id in the shop>", "exp": ...}.
-Anything else - forged, expired, another algorithm, no exp or sub - is refused and
-the visitor simply stays anonymous.
+for a logged-in customer: {"sub": "<customer id in the shop>", "exp": <number>}
+(plus "aud" / "iss" when SHOP_JWT_AUDIENCE / SHOP_JWT_ISSUER are set). Anything
+else - forged, expired, another algorithm, no exp or sub, exp not a number, the
+wrong audience or issuer - is refused and the visitor simply stays anonymous.
 """
 from __future__ import annotations
 
@@ -33,6 +34,8 @@ from typing import Optional
 VERSION = "v1"
 ANONYMOUS_PREFIX = "web:"
 CUSTOMER_PREFIX = "customer:"
+# Conversations of the REST channel (the shop's back end): never one of the above.
+REST_PREFIX = "rest:"
 SHOP_TOKEN_ALGORITHM = "HS256"
 # What a shop may use as its customer id: no separators, no control characters.
 _SHOP_ID = re.compile(r"^[A-Za-z0-9_.@+\-]{1,128}$")
@@ -45,6 +48,12 @@ def _b64(data: bytes) -> str:
 
 def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def rest_conversation_id(sender: object) -> str:
+    """The conversation a REST request's sender stands for: always in the REST namespace,
+    so a REST request can never address a widget, customer or messaging-app conversation."""
+    return REST_PREFIX + str(sender)
 
 
 def new_anonymous_id() -> str:
@@ -112,16 +121,23 @@ class SessionSigner:
         return Session(token, customer_id, expires)
 
 
-def customer_from_shop_token(token: object, secret: str, leeway: float = 30) -> Optional[str]:
-    """`customer:<sub>` for a valid shop token; None for anything else."""
+def customer_from_shop_token(token: object, secret: str, leeway: float = 30, audience: str = "",
+                             issuer: str = "") -> Optional[str]:
+    """`customer:<sub>` for a valid shop token; None for anything else. `exp` must be a
+    number (PyJWT would read "9999999999" as one); with an audience or issuer
+    configured, the token's `aud` / `iss` must name it."""
     if not secret or not isinstance(token, str) or not token or len(token) > 4096:
         return None
     import jwt  # PyJWT, only needed where shop tokens are checked (the web process)
 
+    required = ["exp", "sub"] + (["aud"] if audience else []) + (["iss"] if issuer else [])
     try:
         claims = jwt.decode(token, secret, algorithms=[SHOP_TOKEN_ALGORITHM], leeway=leeway,
-                            options={"require": ["exp", "sub"]})
+                            audience=audience or None, issuer=issuer or None, options={"require": required})
     except jwt.PyJWTError:
+        return None
+    expires = claims.get("exp")
+    if isinstance(expires, bool) or not isinstance(expires, (int, float)):
         return None
     subject = claims.get("sub")
     if not isinstance(subject, str) or not _SHOP_ID.match(subject):
@@ -130,7 +146,7 @@ def customer_from_shop_token(token: object, secret: str, leeway: float = 30) -> 
 
 
 def resolve_session(signer: SessionSigner, shop_secret: str, shop_token: object = None,
-                    current: object = None) -> "Resolution":
+                    current: object = None, audience: str = "", issuer: str = "") -> "Resolution":
     """The session a page load should use.
 
     - a valid shop token: that customer's session (the current one kept if it
@@ -141,7 +157,7 @@ def resolve_session(signer: SessionSigner, shop_secret: str, shop_token: object 
       next person at a shared computer does not see it.
     """
     existing = signer.verify(current)
-    customer_id = customer_from_shop_token(shop_token, shop_secret)
+    customer_id = customer_from_shop_token(shop_token, shop_secret, audience=audience, issuer=issuer)
     if customer_id:
         same = existing is not None and existing.customer_id == customer_id
         return Resolution(signer.issue(customer_id), same, shop_token_valid=True)

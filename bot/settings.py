@@ -5,6 +5,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, Mapping, Optional
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -67,17 +68,40 @@ def load_settings(environ: Optional[Mapping[str, str]] = None) -> Settings:
             path = Path(value)
             value = str(path if path.is_absolute() else (ROOT / path).resolve())
         values[key] = value
-    values["profile_db_url"] = _absolute_sqlite_url(values["profile_db_url"])
+    values["profile_db_url"] = absolute_sqlite_url(values["profile_db_url"])
     if values["lock_store_type"] == "redis":
         # Rasa's own Redis lock store races between replicas; ours does not.
         values["lock_store_type"] = REDIS_LOCK_STORE
+    if not str(values["cors_origins"]).strip():
+        values["cors_origins"] = ",".join(default_origins(values))
     if values["tracker_db_dialect"] == "sqlite":
         name = Path(values["tracker_db_name"])
         values["tracker_db_name"] = str(name if name.is_absolute() else ROOT / name)
     return Settings(values)
 
 
-def _absolute_sqlite_url(url: str) -> str:
+def origin_of(url: str) -> str:
+    """https://shop.example.com/path -> https://shop.example.com (empty for anything else)."""
+    parts = urlsplit(str(url or "").strip())
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") and parts.netloc else ""
+
+
+def web_public_url(values: Mapping[str, Any]) -> str:
+    """Where customers reach the web process (WEB_PUBLIC_URL, else http://WEB_HOST:WEB_PORT)."""
+    return (values["web_public_url"] or f"http://{values['web_host']}:{values['web_port']}").rstrip("/")
+
+
+def default_origins(values: Mapping[str, Any]) -> list:
+    """The shop's own pages and the demo page of the web process."""
+    found = [origin_of(values["shop_base_url"]), origin_of(web_public_url(values))]
+    return [origin for n, origin in enumerate(found) if origin and origin not in found[:n]]
+
+
+def origin_list(spec: str) -> list:
+    return [item.strip().rstrip("/") for item in str(spec or "").replace(" ", ",").split(",") if item.strip()]
+
+
+def absolute_sqlite_url(url: str) -> str:
     """sqlite:///relative/path is relative to the repository, not the cwd."""
     prefix = "sqlite:///"
     if url.startswith(prefix) and not url.startswith(prefix + "/"):

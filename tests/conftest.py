@@ -142,19 +142,28 @@ def profile_store(request, tmp_path):
 
 # -- the real stack -------------------------------------------------------------
 class RestClient:
-    """Talks to the running Rasa server over its REST channel and HTTP API."""
+    """Talks to the running Rasa server over its REST channel (with the stack's REST
+    credential) and HTTP API."""
 
     def __init__(self, stack) -> None:
         self.stack = stack
         self.base = stack.rasa_url
+        self.headers = {"Content-Type": "application/json",
+                        "Authorization": f"Bearer {stack.settings.rest_channel_token}"}
+
+    @staticmethod
+    def conversation_id(sender) -> str:
+        """The id Rasa stores a REST sender's conversation under (for the HTTP API and stores)."""
+        from bot.identity import rest_conversation_id
+
+        return rest_conversation_id(sender)
 
     def send(self, sender: str, message, raw: bytes = None):
         import json
         import urllib.request
 
         data = raw if raw is not None else json.dumps({"sender": sender, "message": message}).encode()
-        request = urllib.request.Request(self.base + "/webhooks/rest/webhook", data=data,
-                                         headers={"Content-Type": "application/json"})
+        request = urllib.request.Request(self.base + "/webhooks/rest/webhook", data=data, headers=self.headers)
         try:
             with urllib.request.urlopen(request, timeout=60) as response:
                 return response.status, json.loads(response.read() or b"[]")
@@ -213,6 +222,8 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+# Every test stack's REST credential (RestClient sends it).
+TEST_REST_TOKEN = "test-rest-channel-token-0123456789"
 # The first console admin of the shared stack (tests/test_e2e_handoff.py logs in with it).
 STACK_ADMIN = ("admin@shop.test", "stack-admin-password-1")
 
@@ -223,7 +234,7 @@ def start_stack(var: Path, overrides: Dict[str, str]):
     from bot.training import ensure_model
 
     overrides = {"SHOP_VAR_DIR": str(var), "RASA_API_TOKEN": "test-token", "WEB_PORT": str(free_port()),
-                 "CONSOLE_DB_URL": f"sqlite:///{var}/console.db",
+                 "CONSOLE_DB_URL": f"sqlite:///{var}/console.db", "REST_CHANNEL_TOKEN": TEST_REST_TOKEN,
                  **overrides}
     settings = load_settings(dict(os.environ, **overrides))
     model = ensure_model(settings, quiet=True)

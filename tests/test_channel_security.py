@@ -112,4 +112,7 @@ def test_telegram_secret_token_header():
     assert not telegram_secret_ok("s3cret", "s3cre")
     assert not telegram_secret_ok("s3cret", None)
     assert not telegram_secret_ok("s3cret", "")
-    assert telegram_secret_ok("", None)          # optional: no secret configured, no header needed
+    # required: without a configured secret nothing is authentic (anyone could post updates)
+    assert not telegram_secret_ok("", None)
+    assert not telegram_secret_ok("", "")
+    assert not telegram_secret_ok("", "anything")

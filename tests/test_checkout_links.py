@@ -59,7 +59,7 @@ async def client(store):
                     "customer_hours": 24,
                     "checkout": {"checkout_secret": SECRET, "checkout_link_hours": 1, "checkout_url": CHECKOUT_URL,
                                  "order_secret": ORDER_SECRET, "profile_db_url": store.url,
-                                 "preview_agents": "Slackbot,TelegramBot", "behaviour": EXPERIMENTS}})
+                                 "behaviour": EXPERIMENTS}})
     async with TestClient(TestServer(app)) as test_client:
         yield test_client
 
@@ -82,9 +82,13 @@ def purchases(store, customer):
 async def test_following_a_link_records_once_and_redirects(client, store):
     customer = customer_with_cart(store)
     token = CheckoutSigner(SECRET).sign(customer, LINES, [("protect_2y", "TENT-0003")])
-    for _ in range(2):   # followed twice: recorded once, redirected both times
-        answer = await client.get(f"/checkout/{token}", allow_redirects=False)
-        assert answer.status == 302
+    page = await client.get(f"/checkout/{token}", allow_redirects=False)     # opening shows the cart
+    html = await page.text()
+    assert page.status == 200 and "TENT-0003" in html and '<form method="post">' in html
+    assert purchases(store, customer) == []
+    for _ in range(2):   # confirmed twice: recorded once, redirected both times
+        answer = await client.post(f"/checkout/{token}", allow_redirects=False)
+        assert answer.status == 303
         target = urlsplit(answer.headers["Location"])
         assert f"{target.scheme}://{target.netloc}{target.path}" == CHECKOUT_URL
         query = parse_qs(target.query)
@@ -102,20 +106,23 @@ async def test_forged_expired_and_previewed_links_record_nothing(client, store):
     payload, mac = token.split(".")
     forged = CheckoutSigner("someone-elses-secret-123").sign(customer, LINES)
     for bad in (f"{payload}.{mac[::-1]}", forged, "not-a-token"):
-        answer = await client.get(f"/checkout/{bad}", allow_redirects=False)
-        assert answer.status == 400 and "not valid" in await answer.text()
+        for method in (client.get, client.post):
+            answer = await method(f"/checkout/{bad}", allow_redirects=False)
+            assert answer.status == 400 and "not valid" in await answer.text()
     expired = CheckoutSigner(SECRET).sign(customer, LINES, now=time.time() - 2 * 3600)
-    answer = await client.get(f"/checkout/{expired}", allow_redirects=False)
-    assert answer.status == 410 and "expired" in await answer.text()
-    preview = await client.get(f"/checkout/{token}", headers={"User-Agent": "Slackbot-LinkExpanding 1.0"},
-                               allow_redirects=False)
-    assert preview.status == 200
+    for method in (client.get, client.post):
+        answer = await method(f"/checkout/{expired}", allow_redirects=False)
+        assert answer.status == 410 and "expired" in await answer.text()
+    # previews, link scanners (any user agent, not only known ones) and HEAD: a page, no purchase
+    for agent in ("Slackbot-LinkExpanding 1.0", "Mozilla/5.0 (compatible; SafeLinks scanner)", "curl/8.0"):
+        preview = await client.get(f"/checkout/{token}", headers={"User-Agent": agent}, allow_redirects=False)
+        assert preview.status == 200 and "Continue to checkout" in await preview.text()
     assert (await client.head(f"/checkout/{token}", allow_redirects=False)).status == 200
     assert purchases(store, customer) == [] and len(store.get(customer).cart) == 2
     # a customer who said "forget me" after getting the link: sent on, nothing kept
     store.erase(customer)
-    answer = await client.get(f"/checkout/{token}", allow_redirects=False)
-    assert answer.status == 302 and store.get(customer) is None
+    answer = await client.post(f"/checkout/{token}", allow_redirects=False)
+    assert answer.status == 303 and store.get(customer) is None
 
 
 async def post_order(client, body, secret=ORDER_SECRET, signature=None):
@@ -172,7 +179,7 @@ async def test_malformed_orders_are_refused(client, store, body):
 async def test_completed_order_replaces_the_link_it_came_from(client, store):
     customer = customer_with_cart(store)
     token = CheckoutSigner(SECRET).sign(customer, LINES)
-    answer = await client.get(f"/checkout/{token}", allow_redirects=False)
+    answer = await client.post(f"/checkout/{token}", allow_redirects=False)
     ref = parse_qs(urlsplit(answer.headers["Location"]).query)["assistant_ref"][0]
     stranger = await post_order(client, order("someone-else", checkout_ref=ref))
     assert stranger.status == 400

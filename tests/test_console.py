@@ -139,7 +139,7 @@ def server(tmp_path_factory):
                             CONSOLE_TRACKER_DB_URL=f"sqlite:///{tmp}/tracker.db",
                             CONSOLE_ADMIN_EMAIL=ADMIN[0], CONSOLE_ADMIN_PASSWORD=ADMIN[1],
                             CONSOLE_MAX_LOGIN_FAILURES="3", CONSOLE_LOCKOUT_SECONDS="120",
-                            CONSOLE_MAX_IP_FAILURES="1000", CONSOLE_PAGE_SIZE="20")
+                            CONSOLE_MAX_IP_FAILURES="1000", CONSOLE_PAGE_SIZE="20", TRUSTED_PROXIES="127.0.0.1")
     tracker = db.make_engine(settings.console_tracker_db_url)
     sample.fill(tracker, 60, start=ts("2024-01-01"))
     sample.write(tracker, known_conversations())
@@ -199,25 +199,63 @@ def test_wrong_password_and_unknown_account(server):
     login(server, *ADMIN)
 
 
-def test_lockout_after_repeated_failures(server, admin):
+def test_login_throttling_slows_the_guesser_but_not_the_owner(server, admin):
+    """Failed logins for one account from one address make that address wait; the owner,
+    from their own address, logs in at once - with the same right password that the
+    guesser's address is refused (429 either way: no hint whether a guess was right)."""
     from bot.console import auth
 
     auth.create_staff(server.engine, "locked@shop.example", "locked-password-1", "agent")
-    client = requests.Session()
 
-    def attempt(password):
-        page = client.get(server.base + "/login")
-        return client.post(server.base + "/login", data={
-            "email": "locked@shop.example", "password": password, "csrf_token": csrf_of(page.text)})
+    def attempt(address, password, email="locked@shop.example"):
+        client = requests.Session()
+        headers = {"X-Forwarded-For": address}           # the console trusts 127.0.0.1 as a proxy here
+        page = client.get(server.base + "/login", headers=headers)
+        return client.post(server.base + "/login", headers=headers, allow_redirects=False, data={
+            "email": email, "password": password, "csrf_token": csrf_of(page.text)})
 
-    assert [attempt("nope").status_code for _ in range(3)] == [401, 401, 401]
-    locked = attempt("locked-password-1")  # right password, but locked now
-    assert locked.status_code == 429 and "Too many failed logins" in locked.text
-    assert "console_session" not in client.cookies
-    assert audit_rows(server, "login_locked")
+    guesser, owner = "203.0.113.9", "198.51.100.7"
+    assert [attempt(guesser, "nope").status_code for _ in range(3)] == [401, 401, 401]
+    for password in ("still-wrong", "locked-password-1"):
+        throttled = attempt(guesser, password)
+        assert throttled.status_code == 429 and "Too many failed logins. Try again in" in throttled.text
+    assert attempt(owner, "locked-password-1").status_code == 302          # the owner is not denied
+    assert attempt(guesser, ADMIN[1], ADMIN[0]).status_code == 302          # nor other accounts there
+    throttled = [row for row in audit_rows(server, "login_throttled")
+                 if row["target"] == f"pair:locked@shop.example|{guesser}"]
+    assert throttled and "next attempt in 30 s" in throttled[0]["detail"]
     assert audit_rows(server, "login_refused_locked")
-    # other accounts are not affected
-    login(server, *ADMIN)
+
+
+def test_login_backoff_doubles_then_is_forgotten(tmp_path):
+    from bot.console import auth, db
+
+    engine = db.make_engine(f"sqlite:///{tmp_path}/console.db")
+    db.create_console_tables(engine)
+    now = [1000.0]
+    guard = auth.LoginGuard(engine, max_failures=3, max_ip_failures=100, lockout_seconds=600,
+                            backoff_seconds=10, clock=lambda: now[0])
+
+    def wait_after_failure():
+        guard.failed("a@shop.example", "10.0.0.1")
+        try:
+            guard.check("a@shop.example", "10.0.0.1")
+        except auth.LoginLocked as locked:
+            return round(locked.seconds)
+        return 0
+
+    waits = []
+    for _ in range(9):
+        waits.append(wait_after_failure())
+        now[0] += waits[-1] + 1                          # the guesser waits as told, then tries again
+    assert waits == [0, 0, 10, 20, 40, 80, 160, 320, 600]  # doubling, up to the lockout
+    guard.check("a@shop.example", "10.0.0.2")            # another address: no wait at all
+    guard.check("b@shop.example", "10.0.0.1")            # another account from that address: none either
+    now[0] += 601                                        # quiet for a lockout: counting starts afresh
+    assert wait_after_failure() == 0
+    guard.failed("a@shop.example", "10.0.0.1")
+    guard.succeeded("a@shop.example", "10.0.0.1")        # the right password clears it
+    assert wait_after_failure() == 0
 
 
 def test_login_without_csrf_token_is_refused(server):
@@ -228,6 +266,41 @@ def test_login_without_csrf_token_is_refused(server):
     answer = client.post(server.base + "/login", data={"email": ADMIN[0], "password": ADMIN[1],
                                                         "csrf_token": "forged"})
     assert answer.status_code == 403
+
+
+def test_login_csrf_is_bound_to_a_pre_login_session_the_server_issued(server):
+    import secrets
+
+    def post(cookie, token):
+        return requests.post(server.base + "/login", data={"email": ADMIN[0], "password": ADMIN[1],
+                                                           "csrf_token": token},
+                             cookies={"console_login_csrf": cookie}, allow_redirects=False)
+
+    # a plain double submit (any equal cookie and form value, e.g. planted by another site) is refused
+    made_up = secrets.token_urlsafe(32)
+    assert post(made_up, made_up).status_code == 403
+    # the form token of one pre-login session does not fit another's cookie
+    first, second = requests.get(server.base + "/login"), requests.get(server.base + "/login")
+    assert first.cookies["console_login_csrf"] != second.cookies["console_login_csrf"]
+    assert post(second.cookies["console_login_csrf"], csrf_of(first.text)).status_code == 403
+    # the right pair logs in once; the pre-login session is then gone
+    assert post(first.cookies["console_login_csrf"], csrf_of(first.text)).status_code == 302
+    assert post(first.cookies["console_login_csrf"], csrf_of(first.text)).status_code == 403
+
+
+def test_csrf_and_session_tokens_are_stored_hashed(server, admin):
+    from bot.console import db
+
+    with server.engine.connect() as connection:
+        stored = [tuple(row) for row in connection.execute(select(db.sessions.c.token_hash, db.sessions.c.csrf_token))]
+        prelogin = [row[0] for row in connection.execute(select(db.login_sessions.c.token_hash))]
+    assert stored and all(len(a) == 64 and len(b) == 64 for a, b in stored)
+    assert admin.csrf not in {value for row in stored for value in row}
+    assert admin.cookies["console_session"] not in {value for row in stored for value in row}
+    page = requests.get(server.base + "/login")
+    with server.engine.connect() as connection:
+        prelogin = [row[0] for row in connection.execute(select(db.login_sessions.c.token_hash))]
+    assert page.cookies["console_login_csrf"] not in prelogin and csrf_of(page.text) not in prelogin
 
 
 def test_csrf_rejection_on_every_form(server, admin):
@@ -395,7 +468,15 @@ def test_filters_channel_dates_outcomes(server, admin):
     assert all(i["channel"] == "rest" and "checkout" in i["outcomes"] for i in combined["items"])
     bad = admin.get(server.base + "/api/conversations", params={"date_from": "yesterday"})
     assert bad.status_code == 400
-    assert admin.get(server.base + "/", params={"outcome": "nonsense"}).status_code == 200
+    nonsense = admin.get(server.base + "/", params={"outcome": "nonsense"})
+    assert nonsense.status_code == 400 and "unknown outcome" in nonsense.text
+    # the day after 9999-12-31 does not exist: a clear 400 on the page and the API, never a 500
+    for edge in ({"date_to": "9999-12-31"}, {"date_from": "0001-01-01"}):
+        page = admin.get(server.base + "/", params=edge)
+        assert page.status_code == 400 and "a date from 1970-01-01 to 9998-12-31" in page.text
+        api = admin.get(server.base + "/api/conversations", params=edge)
+        assert api.status_code == 400 and "9998-12-31" in api.json()["error"]
+    assert senders(api_list(admin, server, date_to="9998-12-31", channel="telegram")) == senders(telegram)
 
 
 # -- transcript -------------------------------------------------------------------------------
@@ -739,20 +820,19 @@ def test_address_lockout_and_secure_cookie(tmp_path):
                             CONSOLE_MAX_LOGIN_FAILURES="10", CONSOLE_LOCKOUT_SECONDS="60")
     running = Server(settings)
     try:
-        client = requests.Session()
-        page = client.get(running.base + "/login")
-        assert "Secure" in page.headers["Set-Cookie"]
-        token = csrf_of(page.text)
-
         def attempt(email, password):
+            # Secure cookies are not sent back over plain http by a browser: hand it over explicitly
+            page = requests.get(running.base + "/login")
+            assert "Secure" in page.headers["Set-Cookie"]
             return requests.post(running.base + "/login", data={"email": email, "password": password,
-                                                                 "csrf_token": token},
-                                 cookies={"console_login_csrf": token}, allow_redirects=False)
+                                                                 "csrf_token": csrf_of(page.text)},
+                                 cookies={"console_login_csrf": page.cookies["console_login_csrf"]},
+                                 allow_redirects=False)
 
         right = attempt(*ADMIN)
         assert right.status_code == 302
         assert all(h in right.headers["Set-Cookie"] for h in ("Secure", "HttpOnly", "SameSite=Strict"))
-        # guessing many accounts from one address locks the address out, even for a right password
+        # guessing many accounts from one address slows that address down, even for a right password
         assert [attempt(f"guess{i}@shop.example", "wrong-password").status_code for i in range(4)] == [401] * 4
         assert attempt(*ADMIN).status_code == 429
     finally:
@@ -850,3 +930,44 @@ def test_handoff_queue_and_unreachable_assistant(tmp_path):
         assert audit_rows(server, "handoff_claimed") == []
     finally:
         server.stop()
+
+
+def test_display_names_and_secure_cookies_by_default_over_https(tmp_path):
+    from bot.console import auth, db
+    from bot.console.app import cookie_secure
+
+    engine = db.make_engine(f"sqlite:///{tmp_path}/console.db")
+    db.create_console_tables(engine)
+    auth.create_staff(engine, "anna.berg@shop.example", "password-123456", "agent")
+    auth.create_staff(engine, "bo@shop.example", "password-123456", "agent", display_name="  Bo  from  Support ")
+    with pytest.raises(auth.AccountError):
+        auth.create_staff(engine, "cy@shop.example", "password-123456", "agent", display_name="cy@shop.example")
+    with engine.connect() as connection:
+        names = dict(connection.execute(select(db.staff.c.email, db.staff.c.display_name)).all())
+    assert names == {"anna.berg@shop.example": "Anna", "bo@shop.example": "Bo from Support"}
+
+    def secure(**env):
+        return cookie_secure(settings_for(tmp_path, **env))
+
+    assert secure() is False                                               # http://127.0.0.1:8080
+    assert secure(WEB_PUBLIC_URL="https://assistant.shop.example") is True
+    assert secure(CONSOLE_SEPARATE="true", CONSOLE_PUBLIC_URL="https://console.shop.example/console") is True
+    assert secure(WEB_PUBLIC_URL="https://assistant.shop.example", CONSOLE_COOKIE_SECURE="false") is False
+    assert secure(CONSOLE_COOKIE_SECURE="true") is True
+
+
+def test_accounts_from_before_display_names_get_the_column(tmp_path):
+    import sqlite3
+
+    from bot.console import auth, db
+
+    path = tmp_path / "old.db"
+    with sqlite3.connect(path) as old:
+        old.execute("CREATE TABLE console_staff (id INTEGER PRIMARY KEY, email VARCHAR(255) NOT NULL UNIQUE, "
+                    "password_hash VARCHAR(255) NOT NULL, role VARCHAR(16) NOT NULL, active BOOLEAN NOT NULL, "
+                    "created_at FLOAT NOT NULL)")
+    engine = db.make_engine(f"sqlite:///{path}")
+    db.create_console_tables(engine)
+    staff_id = auth.create_staff(engine, "dora.d@shop.example", "password-123456", "admin")
+    token = auth.open_session(engine, staff_id, 5)
+    assert auth.session_staff(engine, token).display_name == "Dora"

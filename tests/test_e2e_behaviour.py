@@ -39,9 +39,11 @@ def price(product_id):
 
 
 def orders(customer, items, days_ago):
-    """One invoice per (product, days ago), bought at the catalog price."""
+    """One invoice per (product, days ago), bought at the catalog price, by the customer who
+    talks to the assistant over REST as `customer` (so their history is under that conversation)."""
+    conversation = RestClient.conversation_id(customer)
     return [OrderLine(n + 2, f"{customer}-{n}", product_id, "", 1, price(product_id),
-                      datetime.utcnow() - timedelta(days=days), customer)
+                      datetime.utcnow() - timedelta(days=days), conversation)
             for n, (product_id, days) in enumerate(zip(items, days_ago))]
 
 
@@ -113,7 +115,8 @@ def test_imported_purchases_shape_recommendations_and_bring_a_fitting_promotion(
     assert f"As a {brand} regular" in text_of(replies)
     assert "regular" not in text_of(rest.say(fan, "show more"))
     assert "regular" not in text_of(rest.say(fan, "hiking boots"))
-    assert store.customer_types([fan]) == {fan: "brand_advocate"}     # kept for the console's filter
+    fan_id = rest.conversation_id(fan)
+    assert store.customer_types([fan_id]) == {fan_id: "brand_advocate"}     # kept for the console's filter
 
 
 def test_often_bought_with_what_they_bought(rest, store):
@@ -136,7 +139,8 @@ def test_often_bought_with_what_they_bought(rest, store):
 def test_lapsed_customer_gets_welcome_back_once_per_conversation(rest, store):
     first = rest.say(LAPSED, "tents")
     assert first_products(first) and "WELCOME10" in text_of(first)
-    assert store.customer_types([LAPSED]) == {LAPSED: "lapsed"}
+    lapsed_id = rest.conversation_id(LAPSED)
+    assert store.customer_types([lapsed_id]) == {lapsed_id: "lapsed"}
     assert "no more offers" in text_of(first)                       # and how to say no
     for message in ("sleeping bags", "show more", "tents"):
         assert "WELCOME10" not in text_of(rest.say(LAPSED, message))
@@ -161,21 +165,26 @@ def test_following_the_checkout_link_records_the_purchase(rest, store, stack):
     checkout = rest.say(buyer, "checkout")
     link = next(r["custom"]["url"] for r in checkout if (r.get("custom") or {}).get("type") == "checkout")
     assert link.startswith(stack.web_url + "/checkout/") and link in text_of(checkout)
-    for _ in range(2):   # following twice records once
-        answer = requests.get(link, allow_redirects=False, timeout=30)
-        assert answer.status_code == 302
+    buyer_id = rest.conversation_id(buyer)
+    page = requests.get(link, allow_redirects=False, timeout=30)      # opening the link buys nothing
+    assert page.status_code == 200 and "Continue to checkout" in page.text
+    assert store.get(buyer_id).purchases == []
+    for _ in range(2):   # confirming twice records once
+        answer = requests.post(link, allow_redirects=False, timeout=30)
+        assert answer.status_code == 303
         target = urlsplit(answer.headers["Location"])
         assert answer.headers["Location"].startswith(stack.settings.checkout_url + "?")
         assert parse_qs(target.query)["items"] == [f"{before[0]['id']}:1"]
-    bought = store.get(buyer).purchases
+    bought = store.get(buyer_id).purchases
     assert [(p["product_id"], p["source"]) for p in bought] == [(before[0]["id"], "checkout_link")]
     # a forged link (signed with another secret) and an altered one record nothing
-    victim = new("victim")
+    victim = rest.conversation_id(new("victim"))
     forged = CheckoutSigner("not-the-servers-secret-at-all").sign(victim, [CheckoutLine(before[0]["id"], 1, 1.0, "EUR")])
-    assert requests.get(f"{stack.web_url}/checkout/{forged}", allow_redirects=False, timeout=30).status_code == 400
     altered = link[:-3] + ("AAA" if not link.endswith("AAA") else "BBB")
-    assert requests.get(altered, allow_redirects=False, timeout=30).status_code == 400
-    assert store.get(victim) is None and len(store.get(buyer).purchases) == 1
+    for bad in (f"{stack.web_url}/checkout/{forged}", altered):
+        assert requests.get(bad, allow_redirects=False, timeout=30).status_code == 400
+        assert requests.post(bad, allow_redirects=False, timeout=30).status_code == 400
+    assert store.get(victim) is None and len(store.get(buyer_id).purchases) == 1
     # the cart went to the shop; after the refresh the purchase is part of the customer's habits
     time.sleep(REFRESH_SECONDS + 0.5)
     assert "empty" in text_of(rest.say(buyer, "what's in my cart"))
@@ -185,7 +194,8 @@ def test_following_the_checkout_link_records_the_purchase(rest, store, stack):
 
 
 def test_completion_webhook(stack, store, rest):
-    customer = new("shop-customer")
+    sender = new("shop-customer")
+    customer = rest.conversation_id(sender)                 # the id the shop learns from the checkout
     boot = product_ids("hiking_boots", "Trailmark")[0]
     body = json.dumps({"order_id": new("order"), "customer_id": customer,
                        "lines": [{"product_id": boot, "quantity": 1, "unit_price": price(boot)}]}).encode()
@@ -202,5 +212,5 @@ def test_completion_webhook(stack, store, rest):
         assert answer.status_code == 200 and answer.json()["recorded"] is expected
     assert [p["source"] for p in store.get(customer).purchases] == ["order_completed"]
     time.sleep(REFRESH_SECONDS + 0.5)   # the completed order now shapes what the customer is shown
-    shown = first_products(rest.say(customer, "hiking boots"))
+    shown = first_products(rest.say(sender, "hiking boots"))
     assert any(p["brand"] == "Trailmark" and "a brand you often buy" in p["reason"].lower() for p in shown), shown

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from urllib.parse import unquote
 
 import pytest
 import requests
@@ -42,24 +43,26 @@ def conversations(console_stack):
     writing markup, and one asking for a person."""
     rest = RestClient(console_stack)
     tag = uuid.uuid4().hex[:8]
-    ids = {"cards": f"console-ui-cards-{tag}", "xss": f"console-ui-xss-{tag}", "other": f"console-ui-other-{tag}"}
+    senders = {"cards": f"console-ui-cards-{tag}", "xss": f"console-ui-xss-{tag}", "other": f"console-ui-other-{tag}"}
 
-    rest.say(ids["cards"], "hi")
-    products = first_products(rest.say(ids["cards"], "waterproof hiking boots under 120"))
+    rest.say(senders["cards"], "hi")
+    products = first_products(rest.say(senders["cards"], "waterproof hiking boots under 120"))
     assert len(products) >= 3, "the assistant showed no products"
-    replies = rest.say(ids["cards"], f'/add_to_cart{{"product_id":"{products[0]["id"]}"}}')
+    replies = rest.say(senders["cards"], f'/add_to_cart{{"product_id":"{products[0]["id"]}"}}')
     assert services_in(replies), "no service offer after adding to the cart"
 
-    rest.say(ids["xss"], "a tent for two people")
-    assert rest.say(ids["xss"], f"hello {SCRIPT} {IMG}")
+    rest.say(senders["xss"], "a tent for two people")
+    assert rest.say(senders["xss"], f"hello {SCRIPT} {IMG}")
 
-    assert rest.say(ids["other"], "can I talk to a person")
-    return {**ids, "products": products}
+    assert rest.say(senders["other"], "can I talk to a person")
+    # the console knows them by their conversation ids
+    return {**{kind: rest.conversation_id(sender) for kind, sender in senders.items()},
+            "senders": senders, "products": products}
 
 
 def run_browser(stack, conversations) -> dict:
     return run_browser_script("console.mjs", list(SCREENSHOTS.values()), dict(
-        WEB_URL=stack.web_url, ADMIN_EMAIL=ADMIN_EMAIL, ADMIN_PASSWORD=ADMIN_PASSWORD, SEARCH="hiking boots",
+        CONSOLE_URL=stack.console_url, ADMIN_EMAIL=ADMIN_EMAIL, ADMIN_PASSWORD=ADMIN_PASSWORD, SEARCH="hiking boots",
         AGENT_REPLY=AGENT_REPLY, CARDS_ID=conversations["cards"], XSS_ID=conversations["xss"],
         OTHER_ID=conversations["other"], **{name: str(path) for name, path in SCREENSHOTS.items()}), timeout=300)
 
@@ -75,8 +78,8 @@ def test_browser_login_transcript_metrics_and_logout(console_stack, conversation
     assert seen["after_release_heading"] == "The assistant is answering"
     assert any("paused: waiting for a person" in e for e in seen["handoff_events"])
     assert any("handed back to the assistant" in e for e in seen["handoff_events"])
-    delivered = requests.get(console_stack.rasa_url + "/webhooks/rest/replies",
-                             params={"sender": ids["other"]}, timeout=30).json()
+    delivered = requests.get(console_stack.rasa_url + "/webhooks/rest/replies", headers=RestClient(console_stack).headers,
+                             params={"sender": ids["senders"]["other"]}, timeout=30).json()
     assert AGENT_REPLY in [m["text"] for m in delivered["messages"]] and delivered["paused"] is False
 
     # Not logged in: the login page; a wrong password is refused and opens no session.
@@ -102,7 +105,7 @@ def test_browser_login_transcript_metrics_and_logout(console_stack, conversation
     assert seen["search_ids"] == [ids["cards"]] and seen["search_count"].startswith("1 ")
 
     # The transcript: customer and bot messages in order, cards, intent and confidence.
-    assert seen["transcript_path"] == f"/console/conversations/{ids['cards']}"
+    assert unquote(seen["transcript_path"]) == f"/console/conversations/{ids['cards']}"
     assert ids["cards"] in seen["transcript_title"]
     messages = [m for m in seen["transcript"] if m["kind"] in ("user", "bot")]
     users = [m for m in messages if m["kind"] == "user"]
@@ -125,7 +128,7 @@ def test_browser_login_transcript_metrics_and_logout(console_stack, conversation
     assert not [m for m in seen["transcript"] if m["failed"]]
 
     # Customer markup shows as text: no element made of it, nothing ran.
-    assert seen["xss_path"] == f"/console/conversations/{ids['xss']}"
+    assert unquote(seen["xss_path"]) == f"/console/conversations/{ids['xss']}"
     assert f"hello {SCRIPT} {IMG}" in seen["xss_user_texts"]
     assert seen["xss_elements"] == {"scripts": 0, "injected_images": 0, "bold_injected": 0}
     assert seen["dialogs"] == []

@@ -76,22 +76,24 @@ def test_preferences_survive_a_new_session_and_shape_ranking(rest):
 
 def test_forget_me_erases_profile_and_history(rest, stack):
     sender = new_sender("forget")
+    conversation = rest.conversation_id(sender)                  # what the stores key it by
     rest.say(sender, "tents under 300")
     rest.say(sender, "I like the first one")
     assert "tents" in text_of(rest.say(sender, "what do you know about me"))
+    tracker_db = sqlite3.connect(stack.settings.tracker_db_name)
+    profile_db = sqlite3.connect(stack.settings.profile_db_url[len("sqlite:///"):])
+    assert profile_db.execute("SELECT COUNT(*) FROM feedback WHERE customer_id = ?", (conversation,)).fetchone()[0]
     confirm = rest.say(sender, "forget me")
     assert "erase" in text_of(confirm).lower()
     done = text_of(rest.say(sender, "yes"))
     assert "erased" in done
-    tracker_db = sqlite3.connect(stack.settings.tracker_db_name)
-    rows = tracker_db.execute("SELECT data FROM events WHERE sender_id = ?", (sender,)).fetchall()
+    rows = tracker_db.execute("SELECT data FROM events WHERE sender_id = ?", (conversation,)).fetchall()
     assert not any("tents under 300" in row[0] for row in rows)
     assert not any(json.loads(row[0]).get("event") == "user" for row in rows)
-    profile_db = sqlite3.connect(stack.settings.profile_db_url[len("sqlite:///"):])
-    assert profile_db.execute("SELECT COUNT(*) FROM customers WHERE id = ?", (sender,)).fetchone()[0] == 0
-    assert profile_db.execute("SELECT COUNT(*) FROM feedback WHERE customer_id = ?", (sender,)).fetchone()[0] == 0
+    assert profile_db.execute("SELECT COUNT(*) FROM customers WHERE id = ?", (conversation,)).fetchone()[0] == 0
+    assert profile_db.execute("SELECT COUNT(*) FROM feedback WHERE customer_id = ?", (conversation,)).fetchone()[0] == 0
     assert profile_db.execute("SELECT COUNT(*) FROM erasures").fetchone()[0] >= 1
-    tracker = rest.api(f"/conversations/{sender}/tracker?include_events=ALL")
+    tracker = rest.api(f"/conversations/{conversation}/tracker?include_events=ALL")
     assert not any(e.get("event") == "user" for e in tracker["events"])
     welcome = text_of(rest.say(sender, "/session_start"))
     assert "Welcome back" not in welcome

@@ -1,5 +1,6 @@
 """`python -m bot run` (what `make run` ends in): starts both servers, says where
-to talk to them, protects the HTTP API with a token, and stops everything on Ctrl-C."""
+to talk to them and what to set before going live, protects the HTTP API with a
+token that no process list shows, and stops everything on Ctrl-C."""
 import json
 import os
 import queue
@@ -20,6 +21,7 @@ from tests.conftest import ROOT, free_port
 pytestmark = pytest.mark.e2e
 
 RASA_PORT, ACTIONS_PORT, WEB_PORT = free_port(), free_port(), free_port()
+REST_TOKEN = "launcher-rest-token-0123456789"
 
 
 def port_open(port: int) -> bool:
@@ -28,8 +30,8 @@ def port_open(port: int) -> bool:
         return probe.connect_ex(("127.0.0.1", port)) == 0
 
 
-def status_of(url: str, data: bytes = None) -> int:
-    request = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json"})
+def status_of(url: str, data: bytes = None, headers: dict = None) -> int:
+    request = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json", **(headers or {})})
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
             return response.status
@@ -41,9 +43,10 @@ def status_of(url: str, data: bytes = None) -> int:
 def launched(tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("launched")
     env = dict(os.environ, SHOP_VAR_DIR=str(tmp_path), RASA_PORT=str(RASA_PORT), ACTIONS_PORT=str(ACTIONS_PORT),
-               WEB_PORT=str(WEB_PORT),
+               WEB_PORT=str(WEB_PORT), REST_CHANNEL_TOKEN=REST_TOKEN,
                PROFILE_DB_URL=f"sqlite:///{tmp_path}/profiles.db", TRACKER_DB_NAME=str(tmp_path / "tracker.db"))
-    env.pop("RASA_API_TOKEN", None)
+    for name in ("RASA_API_TOKEN", "ACTIONS_TOKEN", "SHOP_ORDER_SECRET", "TRUSTED_PROXIES", "CONSOLE_SEPARATE"):
+        env.pop(name, None)
     process = subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True)
     lines: "queue.Queue[str]" = queue.Queue()
@@ -77,12 +80,30 @@ def test_run_serves_protects_the_api_and_stops_cleanly_on_ctrl_c(launched):
     assert f"http://127.0.0.1:{WEB_PORT}/widget.js" in banner             # the demo shop and widget
     assert status_of(f"http://127.0.0.1:{WEB_PORT}/health") == 200
 
+    # what a shop must still set is said at start, one warning each (the token is never printed)
+    assert "Before going live" in banner and REST_TOKEN not in banner
+    for setting in ("WEB_PUBLIC_URL", "SHOP_BASE_URL", "TRUSTED_PROXIES", "CONSOLE_SEPARATE", "SHOP_ORDER_SECRET"):
+        assert f"warning: {setting}" in banner, setting
+    assert "warning: REST_CHANNEL_TOKEN" not in banner                 # set here
+
     body = json.dumps({"sender": "launcher", "message": "tents under 300"}).encode()
-    assert status_of(f"http://127.0.0.1:{RASA_PORT}/webhooks/rest/webhook", body) == 200
+    rest = f"http://127.0.0.1:{RASA_PORT}/webhooks/rest/webhook"
+    assert status_of(rest, body) == 401                                  # REST needs its credential
+    assert status_of(rest, body, {"Authorization": f"Bearer {REST_TOKEN}"}) == 200
     token_file = var / "api_token"
     assert stat.S_IMODE(token_file.stat().st_mode) == 0o600
     token = token_file.read_text().strip()
-    tracker = f"http://127.0.0.1:{RASA_PORT}/conversations/launcher/tracker"
+    # no process shows the API token or the action server's secret on its command line
+    actions_token = (var / "actions_token").read_text().strip()
+    cmdlines = []
+    for proc in os.listdir("/proc"):
+        try:
+            cmdlines.append(open(f"/proc/{proc}/cmdline", "rb").read().decode(errors="replace"))
+        except OSError:
+            continue
+    assert any("bot.rasa_server" in line and str(RASA_PORT) in line for line in cmdlines)
+    assert not any(token in line or actions_token in line for line in cmdlines)
+    tracker = f"http://127.0.0.1:{RASA_PORT}/conversations/rest:launcher/tracker"
     assert status_of(tracker) == 401
     assert status_of(tracker + "?token=wrong") == 401
     assert status_of(tracker + f"?token={token}") == 200

@@ -72,10 +72,22 @@ def test_valid_shop_token_gives_the_customer_id():
     shop_token(sub="a.b|c"),                                               # not an id
     shop_token(algorithm="HS512"),                                         # another algorithm
     jwt.encode({"sub": "c-1042", "exp": int(time.time()) + 600}, key=None, algorithm="none"),
+    jwt.encode({"sub": "c-1042", "exp": str(int(time.time()) + 600)}, SHOP_SECRET, algorithm="HS256"),  # exp text
+    jwt.encode({"sub": "c-1042", "exp": True}, SHOP_SECRET, algorithm="HS256"),                         # exp bool
     "", None, "not.a.jwt", 12,
 ])
 def test_bad_shop_tokens_give_no_customer(token):
     assert customer_from_shop_token(token, SHOP_SECRET) is None
+
+
+def test_audience_and_issuer_when_configured():
+    bound = dict(aud="shop-assistant", iss="https://shop.test")
+    assert customer_from_shop_token(shop_token(**bound), SHOP_SECRET, audience="shop-assistant",
+                                    issuer="https://shop.test") == "customer:c-1042"
+    for claims in ({}, {"aud": "shop-assistant"}, {"iss": "https://shop.test"},
+                   dict(bound, aud="newsletter"), dict(bound, iss="https://evil.example")):
+        assert customer_from_shop_token(shop_token(**claims), SHOP_SECRET, audience="shop-assistant",
+                                        issuer="https://shop.test") is None, claims
 
 
 def test_no_shop_secret_accepts_no_token():

@@ -24,8 +24,8 @@ class Widget:
     async def _on_bot(self, data):
         await self.received.put(data)
 
-    async def open(self, session_id=None, request_session=True) -> "Widget":
-        await self.sio.connect(self.url, socketio_path="/socket.io", transports=["websocket"])
+    async def open(self, session_id=None, request_session=True, headers=None) -> "Widget":
+        await self.sio.connect(self.url, socketio_path="/socket.io", transports=["websocket"], headers=headers or {})
         if request_session:
             await self.sio.emit("session_request", {"session_id": session_id})
             self.session = await asyncio.wait_for(self._confirmed.get(), 30)

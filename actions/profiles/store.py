@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.private_files import private_sqlite
 from actions.profiles.models import (Base, CartItem, Customer, CustomerType, Erasure, Feedback,
                                      ExperimentExposure, ExperimentOutcome, HandoffRequest,
                                      OrderLine, PromotionShown, Purchase, RecordedOrder, utcnow)
@@ -67,9 +68,7 @@ def make_engine(url: str) -> Engine:
 
 class ProfileStore:
     def __init__(self, url: str) -> None:
-        if url.startswith("sqlite:///"):
-            from pathlib import Path
-            Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+        private_sqlite(url)                        # customers' profiles: readable by the owner only
         self.url = url
         self.engine = make_engine(url)
         Base.metadata.create_all(self.engine)

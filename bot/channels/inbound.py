@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
+from bot import safe_json
 from bot.channels.render import MAX_INCOMING_CHARS, first_of, slack_plain_text, telegram_command
 
 
@@ -21,6 +22,17 @@ class Malformed(Exception):
         super().__init__(reason)
         self.status = status
         self.reason = reason
+
+
+def json_body(raw: Any) -> Any:
+    """A webhook's JSON (raw bytes or text); Malformed(400) when it is not UTF-8 JSON
+    or is nested more deeply than any platform sends (bot/safe_json.py)."""
+    try:
+        return safe_json.loads(raw or b"")
+    except safe_json.TooDeep as exc:
+        raise Malformed(400, str(exc)) from None
+    except ValueError:
+        raise Malformed(400, "the body is not JSON") from None
 
 
 @dataclass
@@ -119,7 +131,9 @@ def twilio_messages(form: Dict[str, Any]) -> List[Incoming]:
     sender = sender.strip()
     destination = {"to": sender, "from": (first_of(form.get("To")) or "").strip()}
     sid = first_of(form.get("MessageSid")) or first_of(form.get("SmsMessageSid"))
-    incoming = Incoming(sender=sender, destination=destination, dedupe_keys=[f"sid:{sid}"] if sid else [])
+    if not sid or len(sid) > 64:
+        raise Malformed(400, "MessageSid is missing")   # every Twilio message has one; replays are told by it
+    incoming = Incoming(sender=sender, destination=destination, dedupe_keys=[f"sid:{sid}"])
     try:
         media = int(first_of(form.get("NumMedia")) or 0)
     except ValueError:

@@ -18,8 +18,9 @@ import json
 import sqlite3
 import threading
 import time
-from pathlib import Path
 from typing import Any, Callable, Optional
+
+from bot.private_files import private_file
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS channel_memory (
@@ -34,7 +35,7 @@ class ChannelMemory:
     def __init__(self, path: str = "", clock: Callable[[], float] = time.time) -> None:
         self.path = path or ":memory:"
         if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            private_file(self.path)               # handled ids and picks of customers: owner only
         self._clock = clock
         self._lock = threading.Lock()
         self._db = sqlite3.connect(self.path, timeout=10, check_same_thread=False, isolation_level=None)
@@ -71,6 +72,11 @@ class ChannelMemory:
     def claim(self, namespace: str, key: str, ttl: float) -> bool:
         """True the first time a key is claimed (until it expires), False after that.
         Atomic, so two deliveries of one event racing each other get one True."""
+        return self.claimed_at(namespace, key, ttl) is None
+
+    def claimed_at(self, namespace: str, key: str, ttl: float) -> Optional[float]:
+        """None the first time a key is claimed (until it expires, and the key is now
+        claimed); after that, when it was first claimed (0 if not known)."""
         hashed = self._key(namespace, key)
         now = self._clock()
         with self._lock:
@@ -78,14 +84,23 @@ class ChannelMemory:
             try:
                 self._db.execute("DELETE FROM channel_memory WHERE key = ? AND expires <= ?", (hashed, now))
                 cursor = self._db.execute(
-                    "INSERT OR IGNORE INTO channel_memory (key, value, expires) VALUES (?, '1', ?)",
-                    (hashed, now + ttl))
+                    "INSERT OR IGNORE INTO channel_memory (key, value, expires) VALUES (?, ?, ?)",
+                    (hashed, json.dumps({"claimed_at": now}), now + ttl))
+                earlier = None
+                if cursor.rowcount != 1:
+                    earlier = self._db.execute("SELECT value FROM channel_memory WHERE key = ?",
+                                               (hashed,)).fetchone()
                 self._db.execute("COMMIT")
             except Exception:
                 self._db.execute("ROLLBACK")
                 raise
             self._maybe_prune()
-            return cursor.rowcount == 1
+        if earlier is None:
+            return None
+        try:
+            return float(json.loads(earlier[0]).get("claimed_at") or 0)
+        except (ValueError, AttributeError, TypeError):
+            return 0.0          # claimed before claim times were kept
 
     def close(self) -> None:
         with self._lock:

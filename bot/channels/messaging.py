@@ -20,7 +20,7 @@ from sanic.response import HTTPResponse
 from bot.channels.inbound import Incoming
 from bot.channels.memory import ChannelMemory, memory_at
 from bot.channels.outbound import ApiClient
-from bot.channels.render import TOO_LONG_TEXT, UNSUPPORTED_TEXT
+from bot.channels.render import MAX_INCOMING_CHARS, TOO_LONG_TEXT, UNSUPPORTED_TEXT
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +62,18 @@ class MessagingInput(InputChannel):
         self.memory: ChannelMemory = memory_at(state_db)
         self.api = ApiClient(self.platform)
         self._tasks: Set[asyncio.Task] = set()
+        self.max_message_chars = MAX_INCOMING_CHARS
+
+    def limited(self, credentials: Optional[Dict[Text, Any]]) -> "MessagingInput":
+        """The channel with the shop's message length limit (max_message_chars)."""
+        configured = credential(credentials, "max_message_chars")
+        if configured:
+            self.max_message_chars = min(int(configured), MAX_INCOMING_CHARS)
+        return self
+
+    def too_long(self, incoming: Incoming) -> bool:
+        typed = incoming.text if incoming.text and not incoming.is_payload else ""
+        return incoming.too_long or len(typed) > self.max_message_chars
 
     # -- to be provided by each platform ----------------------------------------------
     def configured(self) -> bool:
@@ -117,7 +129,7 @@ class MessagingInput(InputChannel):
     async def handle(self, incoming: Incoming, on_new_message: OnNewMessage) -> None:
         output = self.output_for(incoming)
         try:
-            if incoming.too_long:
+            if self.too_long(incoming):
                 await output.send_response(incoming.sender, {"text": TOO_LONG_TEXT})
             elif not incoming.needs_rasa:
                 await output.send_response(incoming.sender, {"text": UNSUPPORTED_TEXT})

@@ -9,7 +9,6 @@ titles up to 20 characters), the checkout link as a button.
 """
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any, Dict, Optional, Text
 from urllib.parse import urlencode
@@ -17,7 +16,7 @@ from urllib.parse import urlencode
 from sanic import Blueprint, response
 from sanic.request import Request
 
-from bot.channels.inbound import Incoming, Malformed, messenger_events
+from bot.channels.inbound import Incoming, Malformed, json_body, messenger_events
 from bot.channels.messaging import MessagingInput, MessagingOutput, OnNewMessage, credential
 from bot.channels.outbound import ApiClient
 from bot.channels.render import messenger_messages
@@ -65,7 +64,7 @@ class MessengerInput(MessagingInput):
                    app_secret=credential(credentials, "app_secret"),
                    verify_token=credential(credentials, "verify_token"),
                    api_base=credential(credentials, "api_base", DEFAULT_API_BASE),
-                   state_db=credential(credentials, "state_db"))
+                   state_db=credential(credentials, "state_db")).limited(credentials)
 
     def __init__(self, page_access_token: str = "", app_secret: str = "", verify_token: str = "",
                  api_base: str = DEFAULT_API_BASE, state_db: str = "") -> None:
@@ -113,11 +112,7 @@ class MessengerInput(MessagingInput):
             if not messenger_signature_ok(self.app_secret, body, request.headers.get("X-Hub-Signature-256")):
                 return response.json({"error": "bad or missing X-Hub-Signature-256"}, status=403)
             try:
-                payload = json.loads(body)
-            except (ValueError, UnicodeDecodeError):
-                return response.json({"error": "the body is not JSON"}, status=400)
-            try:
-                found = messenger_events(payload)
+                found = messenger_events(json_body(body))
             except Malformed as problem:
                 return response.json({"error": problem.reason}, status=problem.status)
             for incoming in found:

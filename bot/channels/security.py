@@ -24,9 +24,8 @@ def _same(expected: str, given: Optional[str]) -> bool:
 
 # -- Telegram: the secret_token given to setWebhook comes back in a header ----------------
 def telegram_secret_ok(expected: str, header: Optional[str]) -> bool:
-    """True when no secret is configured (it is optional for Telegram) or the header matches."""
-    if not expected:
-        return True
+    """True only when a secret is configured and the header matches: without one,
+    anyone who knows the URL could post updates for any chat."""
     return _same(expected, header)
 
 

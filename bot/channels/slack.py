@@ -14,7 +14,6 @@ because it cannot fetch an image, it is sent again without images.
 """
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any, Dict, Optional, Text
 from urllib.parse import parse_qs
@@ -22,7 +21,7 @@ from urllib.parse import parse_qs
 from sanic import Blueprint, response
 from sanic.request import Request
 
-from bot.channels.inbound import Incoming, Malformed, slack_event, slack_interaction
+from bot.channels.inbound import Incoming, Malformed, json_body, slack_event, slack_interaction
 from bot.channels.messaging import MessagingInput, MessagingOutput, OnNewMessage, credential
 from bot.channels.outbound import ApiClient, Reply
 from bot.channels.render import first_of, slack_message
@@ -89,7 +88,7 @@ class SlackInput(MessagingInput):
         return cls(bot_token=credential(credentials, "bot_token"),
                    signing_secret=credential(credentials, "signing_secret"),
                    api_base=credential(credentials, "api_base", DEFAULT_API_BASE),
-                   state_db=credential(credentials, "state_db"))
+                   state_db=credential(credentials, "state_db")).limited(credentials)
 
     def __init__(self, bot_token: str = "", signing_secret: str = "", api_base: str = DEFAULT_API_BASE,
                  state_db: str = "") -> None:
@@ -133,12 +132,12 @@ class SlackInput(MessagingInput):
                     raw = first_of(parse_qs(body.decode("utf-8")).get("payload"))
                     if raw is None:
                         return response.json({"error": "payload is missing"}, status=400)
-                    for incoming in slack_interaction(json.loads(raw)):
+                    for incoming in slack_interaction(json_body(raw)):
                         self.accept(incoming, on_new_message)
                     return response.text("", headers=headers)
-                envelope = slack_event(json.loads(body))
+                envelope = slack_event(json_body(body))
             except (ValueError, UnicodeDecodeError):
-                return response.json({"error": "the body is not JSON"}, status=400)
+                return response.json({"error": "the body is not a form"}, status=400)
             except Malformed as malformed:
                 return response.json({"error": malformed.reason}, status=malformed.status)
             if envelope.kind == "challenge":

@@ -14,14 +14,13 @@ into the payload. Button presses (callback_query) come back as the payload.
 """
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any, Dict, Optional, Text
 
 from sanic import Blueprint, response
 from sanic.request import Request
 
-from bot.channels.inbound import Incoming, Malformed, telegram_updates
+from bot.channels.inbound import Incoming, Malformed, json_body, telegram_updates
 from bot.channels.messaging import MessagingInput, MessagingOutput, OnNewMessage, credential
 from bot.channels.outbound import ApiClient, Reply
 from bot.channels.memory import ChannelMemory
@@ -88,7 +87,7 @@ class TelegramInput(MessagingInput):
         return cls(access_token=credential(credentials, "access_token"),
                    secret_token=credential(credentials, "secret_token"),
                    api_base=credential(credentials, "api_base", DEFAULT_API_BASE),
-                   state_db=credential(credentials, "state_db"))
+                   state_db=credential(credentials, "state_db")).limited(credentials)
 
     def __init__(self, access_token: str = "", secret_token: str = "", api_base: str = DEFAULT_API_BASE,
                  state_db: str = "") -> None:
@@ -98,9 +97,19 @@ class TelegramInput(MessagingInput):
         self.api_base = api_base or DEFAULT_API_BASE
         if not access_token:
             logger.info("Telegram channel: TELEGRAM_TOKEN is not set; /webhooks/telegram answers 403.")
+        elif not secret_token:
+            logger.error("Telegram channel: TELEGRAM_TOKEN is set but TELEGRAM_SECRET_TOKEN is not; "
+                         "/webhooks/telegram answers 403 until it is (README: Telegram).")
 
     def configured(self) -> bool:
-        return bool(self.access_token)
+        # The secret is what tells Telegram's updates from anyone else's: no secret, no channel.
+        return bool(self.access_token and self.secret_token)
+
+    def not_configured(self):
+        if self.access_token:
+            return response.json({"error": "the telegram channel needs TELEGRAM_SECRET_TOKEN "
+                                           "(the secret_token given to setWebhook)"}, status=403)
+        return super().not_configured()
 
     def output_for(self, incoming: Optional[Incoming]) -> TelegramOutput:
         chat_id = incoming.destination["chat_id"] if incoming else None
@@ -152,11 +161,7 @@ class TelegramInput(MessagingInput):
             if not telegram_secret_ok(self.secret_token, request.headers.get("X-Telegram-Bot-Api-Secret-Token")):
                 return response.json({"error": "bad or missing secret token"}, status=403)
             try:
-                update = json.loads(request.body or b"")
-            except (ValueError, UnicodeDecodeError):
-                return response.json({"error": "the body is not JSON"}, status=400)
-            try:
-                found = telegram_updates(update)
+                found = telegram_updates(json_body(request.body))
             except Malformed as problem:
                 return response.json({"error": problem.reason}, status=problem.status)
             for incoming in found:

@@ -2,8 +2,11 @@
 
 Incoming: Twilio posts a form to /webhooks/whatsapp/webhook signed with
 X-Twilio-Signature (HMAC-SHA1 of the public URL plus the sorted form fields,
-with the account's auth token). Behind a proxy the URL Twilio signed is not the
-one this server sees, so it can be configured (WHATSAPP_PUBLIC_URL).
+with the account's auth token). The URL checked is the configured one
+(WHATSAPP_PUBLIC_URL, exactly as entered in Twilio), never one built from the
+request's Host header, which the client chooses. Twilio signs no time, so a
+replay is recognised by its MessageSid: a second delivery within a few minutes
+is Twilio retrying (answered, not handled again); a later one is refused.
 
 Outgoing: the Twilio REST Messages API. Products are a numbered list with a
 link each; quick replies are lettered options. The customer can answer "2" to
@@ -13,6 +16,7 @@ reply - the channel remembers per customer what was shown.
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any, Dict, List, Optional, Text
 from urllib.parse import parse_qsl
 
@@ -31,6 +35,8 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_API_BASE = "https://api.twilio.com"
 PICKS_TTL_SECONDS = 7 * 24 * 3600
+RETRY_WINDOW_SECONDS = 600                 # Twilio's own retries come within this (default)
+REPLAY_MEMORY_SECONDS = 90 * 24 * 3600     # how long a MessageSid is remembered
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 
 
@@ -87,24 +93,45 @@ class WhatsAppInput(MessagingInput):
                    auth_token=credential(credentials, "auth_token"),
                    whatsapp_number=credential(credentials, "whatsapp_number"),
                    public_url=credential(credentials, "public_url"),
+                   retry_window=float(credential(credentials, "retry_window_seconds") or RETRY_WINDOW_SECONDS),
                    api_base=credential(credentials, "api_base", DEFAULT_API_BASE),
-                   state_db=credential(credentials, "state_db"))
+                   state_db=credential(credentials, "state_db")).limited(credentials)
 
     def __init__(self, account_sid: str = "", auth_token: str = "", whatsapp_number: str = "",
-                 public_url: str = "", api_base: str = DEFAULT_API_BASE, state_db: str = "") -> None:
+                 public_url: str = "", api_base: str = DEFAULT_API_BASE, state_db: str = "",
+                 retry_window: float = RETRY_WINDOW_SECONDS) -> None:
         super().__init__(state_db)
         self.account_sid = account_sid
         self.auth_token = auth_token
         number = whatsapp_number
         self.whatsapp_number = number if not number or number.startswith("whatsapp:") else f"whatsapp:{number}"
         self.public_url = public_url
+        self.retry_window = retry_window
         self.api_base = api_base or DEFAULT_API_BASE
-        if not self.configured():
+        if not (account_sid and auth_token):
             logger.info("WhatsApp channel: TWILIO_ACCOUNT_SID / TWILIO_AUTH_TOKEN are not set; "
-                           "/webhooks/whatsapp answers 403.")
+                        "/webhooks/whatsapp answers 403.")
+        elif not public_url:
+            logger.error("WhatsApp channel: WHATSAPP_PUBLIC_URL is not set (the webhook URL exactly as "
+                         "entered in Twilio); /webhooks/whatsapp answers 403 until it is.")
 
     def configured(self) -> bool:
-        return bool(self.account_sid and self.auth_token)
+        return bool(self.account_sid and self.auth_token and self.public_url)
+
+    def not_configured(self):
+        if self.account_sid and self.auth_token:
+            return response.json({"error": "the whatsapp channel needs WHATSAPP_PUBLIC_URL (the webhook URL "
+                                           "exactly as entered in Twilio)"}, status=403)
+        return super().not_configured()
+
+    def replayed(self, incoming: Incoming) -> Optional[bool]:
+        """None: a new message; False: Twilio retrying it (skip quietly); True: a replay."""
+        if not incoming.dedupe_keys:
+            return None
+        seen = self.memory.claimed_at(self.platform + "-seen", incoming.dedupe_keys[0], REPLAY_MEMORY_SECONDS)
+        if seen is None:
+            return None
+        return time.time() - seen > self.retry_window
 
     def output_for(self, incoming: Optional[Incoming]) -> WhatsAppOutput:
         sender_number = (incoming.destination.get("from") if incoming else "") or self.whatsapp_number
@@ -115,9 +142,7 @@ class WhatsAppInput(MessagingInput):
         return self.output_for(None) if self.configured() else None
 
     def signed_url(self, request: Request) -> str:
-        """The URL Twilio signed: the configured public URL (plus this request's query), or ours."""
-        if not self.public_url:
-            return request.url
+        """The URL Twilio signed: the configured public URL (plus this request's query)."""
         if request.query_string and "?" not in self.public_url:
             return f"{self.public_url}?{request.query_string}"
         return self.public_url
@@ -161,7 +186,12 @@ class WhatsAppInput(MessagingInput):
             except Malformed as problem:
                 return response.json({"error": problem.reason}, status=problem.status)
             for incoming in found:
-                if self.first_delivery(incoming):
+                replayed = self.replayed(incoming)
+                if replayed:
+                    logger.warning("whatsapp: a signed request replayed after the retry window was refused")
+                    return response.json({"error": "this message was delivered before (replayed request)"},
+                                         status=403)
+                if replayed is None:
                     self.spawn(self.handle(self.resolve(incoming), on_new_message))
             # Replies go through the REST API, so the TwiML answer is empty.
             return response.text(EMPTY_TWIML, content_type="text/xml")

@@ -39,7 +39,7 @@ def cmd_create_admin(args) -> int:
     email = args.email or input("e-mail: ")
     password = os.environ.get("CONSOLE_ADMIN_PASSWORD") or getpass.getpass("password: ")
     try:
-        auth.create_staff(engine, email, password, args.role, by="command line")
+        auth.create_staff(engine, email, password, args.role, by="command line", display_name=args.name)
     except auth.AccountError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -148,6 +148,7 @@ def main(argv=None) -> int:
                                 "(password from CONSOLE_ADMIN_PASSWORD or asked)")
     admin.add_argument("--email", default="")
     admin.add_argument("--role", default="admin", choices=("admin", "agent"))
+    admin.add_argument("--name", default="", help="the name customers see (default: from the e-mail)")
     bench = commands.add_parser("bench", help="fill a scratch tracker store and time list and search")
     bench.add_argument("--conversations", type=int, default=10000)
     bench.add_argument("--runs", type=int, default=10)

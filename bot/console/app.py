@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import re
-import secrets
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, Optional
 
@@ -15,6 +14,7 @@ from aiohttp import web
 from sqlalchemy import delete, insert, select
 from sqlalchemy.engine import Engine
 
+from bot.client_address import client_address, trusted_networks
 from bot.console import auth, db, export, profiles, queries, summary
 from bot.console.auth import Staff
 
@@ -33,6 +33,30 @@ class Console:
     templates: jinja2.Environment
     guard: auth.LoginGuard
     intents: list
+    proxies: list = field(default_factory=list)       # trusted reverse proxies (client_address)
+    cookie_secure: bool = False
+
+
+def cookie_secure(settings: Any) -> bool:
+    """CONSOLE_COOKIE_SECURE: true / false, or auto (the default): Secure cookies whenever
+    staff reach the console over https."""
+    value = str(settings.console_cookie_secure).strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    return console_public_url(settings).startswith("https://")
+
+
+def console_public_url(settings: Any) -> str:
+    """Where staff open the console: CONSOLE_PUBLIC_URL, else its own address (CONSOLE_SEPARATE)
+    or the web process's public address + /console."""
+    if settings.console_public_url:
+        return settings.console_public_url.rstrip("/")
+    if settings.console_separate:
+        return f"http://{settings.console_host}:{settings.console_port}/console"
+    web = settings.web_public_url or f"http://{settings.web_host}:{settings.web_port}"
+    return web.rstrip("/") + "/console"
 
 
 CONSOLE_KEY = web.AppKey("console", Console)
@@ -56,8 +80,9 @@ def create_console_app(settings: Any, engine: Optional[Engine] = None,
     templates.filters["safe_url"] = _safe_url
     console = Console(settings, engine, tracker, templates,
                       auth.LoginGuard(engine, settings.console_max_login_failures,
-                                      settings.console_max_ip_failures, settings.console_lockout_seconds),
-                      export.domain_intents())
+                                      settings.console_max_ip_failures, settings.console_lockout_seconds,
+                                      settings.console_login_backoff_seconds),
+                      export.domain_intents(), trusted_networks(settings.trusted_proxies), cookie_secure(settings))
     app = web.Application(middlewares=[security_middleware], client_max_size=256 * 1024)
     app[CONSOLE_KEY] = console
     app.on_startup.append(_start_first_sync)
@@ -145,8 +170,12 @@ async def security_middleware(request: web.Request, handler):
         if (route_name or "").startswith("admin_") and not staff.is_admin:
             return _error(request, 403, "Only admins can open this page.")
     if request.method not in ("GET", "HEAD", "OPTIONS"):
-        expected = staff.csrf_token if staff and route_name not in PUBLIC_ROUTES \
-            else request.cookies.get(LOGIN_CSRF_COOKIE)
+        if staff and route_name not in PUBLIC_ROUTES:
+            expected = staff.csrf_token
+        else:   # the login form: its token belongs to the pre-login session the server issued
+            prelogin = request.cookies.get(LOGIN_CSRF_COOKIE)
+            valid = await asyncio.to_thread(auth.prelogin_valid, console.engine, prelogin)
+            expected = auth.csrf_token(prelogin, "login") if valid else None
         given = request.headers.get("X-CSRF-Token")
         if given is None and request.content_type in ("application/x-www-form-urlencoded",
                                                       "multipart/form-data"):
@@ -198,7 +227,10 @@ async def _audit(request: web.Request, action: str, target: str = "", detail: st
 
 
 def _client_ip(request: web.Request) -> str:
-    return request.remote or "unknown"
+    """The peer, or behind a trusted proxy (TRUSTED_PROXIES) the address it reports."""
+    console = _console(request)
+    return client_address(request.remote, request.headers.get(console.settings.client_ip_header),
+                          console.proxies)
 
 
 async def _synced(request: web.Request) -> None:
@@ -210,22 +242,21 @@ async def _synced(request: web.Request) -> None:
 async def login_page(request: web.Request) -> web.Response:
     if request.get("staff"):
         raise web.HTTPFound(_url(request, "index"))
-    return _login_form(request)
+    return await _login_form(request)
 
 
-LOGIN_CSRF_RE = re.compile(r"^[A-Za-z0-9_-]{43}$")
-
-
-def _login_form(request: web.Request, status: int = 200, message: str = "", email: str = "") -> web.Response:
-    # Keep the browser's token if it has one: the login page's stylesheet (which needs a session)
-    # is redirected here too, and a fresh token there would make the form on screen stale.
-    token = request.cookies.get(LOGIN_CSRF_COOKIE) or ""
-    if not LOGIN_CSRF_RE.match(token):
-        token = secrets.token_urlsafe(32)
+async def _login_form(request: web.Request, status: int = 200, message: str = "",
+                      email: str = "") -> web.Response:
+    """The login form with the CSRF token of the browser's pre-login session (kept while it
+    is valid, so a second tab's form does not make the first one stale; else a new one)."""
+    console = _console(request)
+    token = request.cookies.get(LOGIN_CSRF_COOKIE)
+    if not await asyncio.to_thread(auth.prelogin_valid, console.engine, token):
+        token = await asyncio.to_thread(auth.open_prelogin, console.engine)
     response = _render(request, "login.html", status=status, message=message, email=email,
-                       login_csrf=token)
+                       login_csrf=auth.csrf_token(token, "login"))
     response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="Strict",
-                        secure=_console(request).settings.console_cookie_secure, path=_base_path(request))
+                        secure=console.cookie_secure, path=_base_path(request))
     return response
 
 
@@ -239,14 +270,16 @@ async def login_post(request: web.Request) -> web.Response:
         await asyncio.to_thread(console.guard.check, email, ip)
     except auth.LoginLocked as locked:
         await _audit(request, "login_refused_locked", email)
-        minutes = max(1, int(locked.seconds // 60) + 1)
-        return _login_form(request, 429, f"Too many failed logins. Try again in {minutes} minutes.", email)
+        wait = f"{int(locked.seconds) + 1} seconds" if locked.seconds < 120 else \
+            f"{int(locked.seconds // 60) + 1} minutes"
+        return await _login_form(request, 429, f"Too many failed logins. Try again in {wait}.", email)
     staff_id = await asyncio.to_thread(auth.verify_login, console.engine, email, password)
     if staff_id is None:
         await asyncio.to_thread(console.guard.failed, email, ip)
         await _audit(request, "login_failed", email, f"from {ip}")
-        return _login_form(request, 401, "Wrong e-mail or password.", email)
-    await asyncio.to_thread(console.guard.succeeded, email)
+        return await _login_form(request, 401, "Wrong e-mail or password.", email)
+    await asyncio.to_thread(console.guard.succeeded, email, ip)
+    await asyncio.to_thread(auth.close_prelogin, console.engine, request.cookies.get(LOGIN_CSRF_COOKIE))
     token = await asyncio.to_thread(auth.open_session, console.engine, staff_id,
                                     console.settings.console_session_minutes)
     def _work(connection):
@@ -255,7 +288,7 @@ async def login_post(request: web.Request) -> web.Response:
     await _transaction(request, _work)
     response = web.HTTPFound(_url(request, "index"))
     response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="Strict",
-                        secure=console.settings.console_cookie_secure, path=_base_path(request),
+                        secure=console.cookie_secure, path=_base_path(request),
                         max_age=console.settings.console_session_minutes * 60)
     response.del_cookie(LOGIN_CSRF_COOKIE, path=_base_path(request))
     raise response
@@ -280,8 +313,8 @@ async def list_page(request: web.Request) -> web.Response:
                                      console.settings.console_page_size, senders)
     if filters.q or filters.customer:
         await _audit(request, "search", "", f"text={filters.q!r} customer={filters.customer!r}")
-    return _render(request, "list.html", filters=filters, result=result, outcomes=queries.OUTCOMES,
-                   customer_types=profiles.customer_type_names())
+    return _render(request, "list.html", status=400 if filters.errors else 200, filters=filters, result=result,
+                   outcomes=queries.OUTCOMES, customer_types=profiles.customer_type_names())
 
 
 async def api_conversations(request: web.Request) -> web.Response:
@@ -461,7 +494,7 @@ def _yaml_response(text: str, filename: str) -> web.Response:
 # -- admin ---------------------------------------------------------------------------------
 async def staff_page(request: web.Request, message: str = "", status: int = 200) -> web.Response:
     rows = await _transaction(request, lambda connection: [dict(r._mapping) for r in connection.execute(
-        select(db.staff.c.id, db.staff.c.email, db.staff.c.role, db.staff.c.active,
+        select(db.staff.c.id, db.staff.c.email, db.staff.c.display_name, db.staff.c.role, db.staff.c.active,
                db.staff.c.created_at).order_by(db.staff.c.email))])
     if request.method == "GET":
         await _audit(request, "view_staff")
@@ -473,7 +506,7 @@ async def staff_create(request: web.Request) -> web.Response:
     try:
         await asyncio.to_thread(auth.create_staff, _console(request).engine, str(form.get("email") or ""),
                                 str(form.get("password") or ""), str(form.get("role") or ""),
-                                request["staff"].email)
+                                request["staff"].email, str(form.get("display_name") or ""))
     except auth.AccountError as exc:
         return await staff_page(request, str(exc), 400)
     raise web.HTTPSeeOther(_url(request, "admin_staff"))

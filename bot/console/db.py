@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import time
-from pathlib import Path
 from typing import Any, Optional
 
 from sqlalchemy import (Boolean, Column, Float, ForeignKey, Index, Integer, MetaData, String, Table,
-                        Text, create_engine, event, insert, inspect)
+                        Text, create_engine, event, insert, inspect, text)
 from sqlalchemy.engine import Engine
 
+from bot.private_files import private_sqlite
 from bot.settings import ROOT
 
 metadata = MetaData()
@@ -21,18 +21,30 @@ staff = Table(
     Column("role", String(16), nullable=False),  # agent | admin
     Column("active", Boolean, nullable=False, default=True),
     Column("created_at", Float, nullable=False),
+    # What customers see when this person writes to them (never the e-mail).
+    Column("display_name", String(100)),
 )
 
+# Sessions and their CSRF tokens are kept as SHA-256 hashes only: the cookie holds
+# the session token, and the CSRF token is derived from it (auth.csrf_token).
 sessions = Table(
     "console_sessions", metadata,
     Column("token_hash", String(64), primary_key=True),
     Column("staff_id", Integer, ForeignKey("console_staff.id"), nullable=False, index=True),
-    Column("csrf_token", String(64), nullable=False),
+    Column("csrf_token", String(64), nullable=False),       # SHA-256 of the CSRF token
     Column("created_at", Float, nullable=False),
     Column("expires_at", Float, nullable=False),
 )
 
-# Failed logins per key ("email:<address>" or "ip:<address>").
+# Pre-login sessions: the login form's CSRF token belongs to one of these (issued
+# with the form, used once).
+login_sessions = Table(
+    "console_login_sessions", metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("expires_at", Float, nullable=False, index=True),
+)
+
+# Failed logins per key ("pair:<account>|<address>" or "ip:<address>").
 login_failures = Table(
     "console_login_failures", metadata,
     Column("key", String(300), primary_key=True),
@@ -165,7 +177,7 @@ def tracker_url(settings: Any) -> str:
 
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite:///"):
-        Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+        private_sqlite(url)                      # staff accounts and customers' words: owner only
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
         @event.listens_for(engine, "connect")
@@ -181,6 +193,14 @@ def make_engine(url: str) -> Engine:
 def create_console_tables(engine: Engine) -> None:
     _drop_outdated_summaries(engine)
     metadata.create_all(engine)
+    _add_staff_display_name(engine)
+
+
+def _add_staff_display_name(engine: Engine) -> None:
+    """Accounts made before display names existed get the column (empty: derived from the e-mail)."""
+    if "display_name" not in {column["name"] for column in inspect(engine).get_columns(staff.name)}:
+        with engine.begin() as connection:
+            connection.execute(text(f"ALTER TABLE {staff.name} ADD COLUMN display_name VARCHAR(100)"))
 
 
 def _drop_outdated_summaries(engine: Engine) -> None:

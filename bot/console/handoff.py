@@ -34,9 +34,8 @@ def add_routes(app: web.Application, settings: Any) -> None:
 
 
 def agent_name(staff: Staff) -> str:
-    """What the customer sees: the first part of the agent's e-mail address."""
-    local = staff.email.split("@", 1)[0].replace(".", " ").replace("_", " ").strip()
-    return local.title() or "A colleague"
+    """What the customer sees: the agent's display name, never the e-mail address."""
+    return staff.display_name or "A colleague"
 
 
 def waiting(engine: Engine) -> List[Dict[str, Any]]:
@@ -112,7 +111,7 @@ async def claim(request: web.Request) -> web.Response:
     events = [] if row["paused"] else [rasa_api.pause_event()]     # an agent may step in unasked
     events.append(rasa_api.agent_message(f"Hi, this is {agent_name(staff)} from our team - "
                                          "I'm taking over from the assistant. How can I help?",
-                                         staff.email, agent_name(staff)))
+                                         agent_name(staff)))
     failed = await _send(request, sender_id, events)
     if failed is not None:
         return failed
@@ -141,7 +140,7 @@ async def reply(request: web.Request) -> web.Response:
     if not current or current["claimed_by"] != staff.email:
         holder = f" ({current['claimed_by']} has it)" if current else ""
         return app._error(request, 409, f"Claim the conversation before replying{holder}.")
-    failed = await _send(request, sender_id, [rasa_api.agent_message(text, staff.email, agent_name(staff))])
+    failed = await _send(request, sender_id, [rasa_api.agent_message(text, agent_name(staff))])
     if failed is not None:
         return failed
     await app._audit(request, "handoff_reply", sender_id, text[:200])
@@ -164,7 +163,7 @@ async def release(request: web.Request) -> web.Response:
     failed = await _send(request, sender_id, [
         rasa_api.resume_event(),
         rasa_api.agent_message("You're back with the shopping assistant - it still knows what you've told it. "
-                               "Ask for a person again any time.", staff.email, agent_name(staff)),
+                               "Ask for a person again any time.", agent_name(staff)),
         rasa_api.listen_event()])
     if failed is not None:
         return failed

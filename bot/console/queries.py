@@ -22,6 +22,9 @@ OUTCOMES = {
 }
 
 
+FIRST_DAY, LAST_DAY = dt.date(1970, 1, 1), dt.date(9998, 12, 31)
+
+
 @dataclass
 class Filters:
     q: str = ""
@@ -45,9 +48,14 @@ class Filters:
             raw = (query.get(name) or "").strip()
             if raw:
                 try:
-                    setattr(found, name, dt.date.fromisoformat(raw))
+                    day = dt.date.fromisoformat(raw)
                 except ValueError:
                     found.errors.append(f"{name.replace('_', ' ')}: use YYYY-MM-DD")
+                    continue
+                if not FIRST_DAY <= day <= LAST_DAY:   # the day after 9999-12-31 does not exist
+                    found.errors.append(f"{name.replace('_', ' ')}: a date from {FIRST_DAY} to {LAST_DAY}")
+                else:
+                    setattr(found, name, day)
         customer_type = (query.get("customer_type") or "").strip()
         if customer_type and not re.fullmatch(r"[a-z_]{1,64}", customer_type):
             found.errors.append("unknown customer type")
@@ -150,7 +158,7 @@ def transcript(tracker: Engine, sender_id: str) -> List[Dict[str, Any]]:
             metadata = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
             item.update(text=data.get("text") or "", custom=custom_payload(data),
                         buttons=[b for b in (extra.get("buttons") or []) if isinstance(b, dict)],
-                        agent=str(metadata.get("agent") or "") or None)
+                        agent=str(metadata.get("agent_name") or metadata.get("agent") or "") or None)
         elif row.type_name in ("pause", "resume"):
             item.update(kind="handoff", name=("paused: waiting for a person" if row.type_name == "pause"
                                               else "handed back to the assistant"))

@@ -50,10 +50,11 @@ class RasaApi:
             raise RasaUnavailable(f"the assistant could not be reached ({type(exc).__name__})") from exc
 
 
-def agent_message(text: str, agent_email: str, agent_name: str) -> Dict[str, Any]:
-    """A bot event written by a person; the metadata tells the transcript who."""
-    return {"event": "bot", "text": text, "timestamp": time.time(),
-            "metadata": {"agent": agent_email, "agent_name": agent_name}}
+def agent_message(text: str, agent_name: str) -> Dict[str, Any]:
+    """A bot event written by a person. Its metadata travels with the message to the
+    customer's channel (Rasa merges it into the message), so it holds the display
+    name only; who it was is in the console's audit log."""
+    return {"event": "bot", "text": text, "timestamp": time.time(), "metadata": {"agent_name": agent_name}}
 
 
 def pause_event() -> Dict[str, Any]:

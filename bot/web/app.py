@@ -7,21 +7,28 @@
                            -> {"session_id", "anonymous", "keep_conversation", "socket_url", "socket_path"}
     GET  /checkout/<token>, POST /api/orders/completed   purchases (bot/web/checkout.py)
     GET  /health
+
+Every response carries a Content-Security-Policy, X-Frame-Options and nosniff
+(security_headers). The support console is mounted at /console, or served on its
+own address (CONSOLE_SEPARATE) so it never shares an origin with the public pages.
 """
 from __future__ import annotations
 
 import argparse
+import asyncio
 import html
-import json
 import logging
 import os
+import signal
 import sys
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 from aiohttp import web
 
+from bot import safe_json
 from bot.identity import SessionSigner, resolve_session
+from bot.settings import origin_of
 from bot.web.checkout import add_checkout_routes
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -32,6 +39,42 @@ logger = logging.getLogger("bot.web")
 CONFIG = web.AppKey("config", dict)
 SIGNER = web.AppKey("signer", SessionSigner)
 PRODUCTS = web.AppKey("products", list)
+
+
+def page_policy(config: Dict[str, Any]) -> str:
+    """CSP of the demo page, the widget assets and the checkout pages: scripts only from
+    here, connections only to Rasa's socket.io, forms only here and to the shop's checkout
+    (a checkout page's form redirects there), never framed."""
+    socket = origin_of(config.get("socket_url") or "")
+    sockets = f" {socket} {socket.replace('http', 'ws', 1)}" if socket else ""
+    checkout = origin_of((config.get("checkout") or {}).get("checkout_url") or "")
+    return ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+            f"img-src 'self' https: data:; font-src 'self'; connect-src 'self'{sockets}; "
+            f"form-action 'self'{' ' + checkout if checkout else ''}; frame-ancestors 'none'; "
+            "base-uri 'none'; object-src 'none'")
+
+
+def security_headers(policy: str):
+    """Headers for every response; the console sets its own stricter policy first."""
+
+    @web.middleware
+    async def middleware(request: web.Request, handler):
+        try:
+            response = await handler(request)
+        except web.HTTPException as exc:       # redirects and errors raised by handlers
+            _harden(exc, policy)
+            raise
+        return _harden(response, policy)
+
+    return middleware
+
+
+def _harden(response: web.StreamResponse, policy: str) -> web.StreamResponse:
+    response.headers.setdefault("Content-Security-Policy", policy)
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    return response
 
 
 def _cors(response: web.StreamResponse) -> web.StreamResponse:
@@ -53,13 +96,17 @@ async def session(request: web.Request) -> web.StreamResponse:
     if len(raw) > MAX_BODY:
         return _cors(web.json_response({"error": "body too large"}, status=413))
     try:
-        body = json.loads(raw or b"{}")
+        body = safe_json.loads(raw or b"{}")
+    except safe_json.TooDeep:
+        return _cors(web.json_response({"error": f"body nested more than {safe_json.MAX_DEPTH} levels deep"},
+                                       status=400))
     except ValueError:
         return _cors(web.json_response({"error": "body must be JSON"}, status=400))
     if not isinstance(body, dict):
         return _cors(web.json_response({"error": "body must be a JSON object"}, status=400))
     resolution = resolve_session(request.app[SIGNER], config["shop_jwt_secret"],
-                                 body.get("customer_token"), body.get("session_id"))
+                                 body.get("customer_token"), body.get("session_id"),
+                                 audience=config.get("shop_jwt_audience", ""), issuer=config.get("shop_jwt_issuer", ""))
     if body.get("customer_token") and not resolution.shop_token_valid:
         logger.info("shop token refused (forged, expired or malformed); the visitor continues anonymously")
     response = web.json_response({
@@ -156,12 +203,7 @@ async def shop_page(request: web.Request) -> web.StreamResponse:
   </section>
   <footer class="shop-footer">Demo catalog - prices and products are made up.</footer>
   <script src="/widget.js" async data-customer-token="{html.escape(token)}"></script>
-  <script>
-    document.addEventListener("click", function (event) {{
-      var button = event.target.closest(".tile-ask");
-      if (button && window.ShopAssistant) window.ShopAssistant.ask(button.getAttribute("data-question"));
-    }});
-  </script>
+  <script src="/static/demo.js" defer></script>
 </body>
 </html>"""
     return web.Response(text=page, content_type="text/html", headers={"Cache-Control": "no-store"})
@@ -169,7 +211,7 @@ async def shop_page(request: web.Request) -> web.StreamResponse:
 
 def make_app(config: Dict[str, Any], products: Optional[List[Dict[str, Any]]] = None,
              console: Optional[web.Application] = None) -> web.Application:
-    app = web.Application(client_max_size=MAX_BODY)
+    app = web.Application(client_max_size=MAX_BODY, middlewares=[security_headers(page_policy(config))])
     app[CONFIG] = config
     app[SIGNER] = SessionSigner(config["session_secret"], config["visitor_days"], config["customer_hours"])
     app[PRODUCTS] = products or []
@@ -191,6 +233,7 @@ def config_from_settings(settings) -> Dict[str, Any]:
     secret = settings.widget_session_secret or os.environ.get("WIDGET_SESSION_SECRET", "")
     return {"socket_url": socket_url.rstrip("/"), "public_url": public_url.rstrip("/"),
             "session_secret": secret, "shop_jwt_secret": settings.shop_jwt_secret,
+            "shop_jwt_audience": settings.shop_jwt_audience, "shop_jwt_issuer": settings.shop_jwt_issuer,
             "visitor_days": settings.widget_visitor_days, "customer_hours": settings.widget_customer_hours}
 
 
@@ -217,6 +260,41 @@ def main(argv: Optional[List[str]] = None) -> int:
     config["checkout"] = checkout_config(settings)
     from bot.console import create_console_app
 
-    web.run_app(make_app(config, products, create_console_app(settings)), host=args.host or settings.web_host,
-                port=args.port or int(settings.web_port), print=None, access_log=None)
+    console = create_console_app(settings)
+    host, port = args.host or settings.web_host, args.port or int(settings.web_port)
+    if not settings.console_separate:
+        web.run_app(make_app(config, products, console), host=host, port=port, print=None, access_log=None)
+        return 0
+    # The console on its own address: a second site in this process, nothing of it on the public one.
+    asyncio.run(serve_both(make_app(config, products), (host, port), console_site(console, config),
+                           (settings.console_host, int(settings.console_port))))
     return 0
+
+
+def console_site(console: web.Application, config: Dict[str, Any]) -> web.Application:
+    """The console alone, at /console of its own address."""
+    app = web.Application(middlewares=[security_headers(page_policy(config))])
+    app.add_subapp("/console", console)
+
+    async def to_console(request: web.Request) -> web.StreamResponse:
+        raise web.HTTPFound("/console/")
+
+    app.router.add_get("/", to_console)
+    return app
+
+
+async def serve_both(public: web.Application, public_at, console: web.Application, console_at) -> None:
+    runners = [web.AppRunner(public, access_log=None), web.AppRunner(console, access_log=None)]
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    try:
+        for runner, (host, port) in zip(runners, (public_at, console_at)):
+            await runner.setup()
+            await web.TCPSite(runner, host, port).start()
+        logger.info("web process on http://%s:%s, console on http://%s:%s/console/", *public_at, *console_at)
+        await stop.wait()
+    finally:
+        for runner in reversed(runners):
+            await runner.cleanup()

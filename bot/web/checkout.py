@@ -1,9 +1,12 @@
 """Purchases from the assistant's checkout links and from the shop's completed orders.
 
-    GET  /checkout/<token>       a signed link from the assistant (bot/checkout_links.py): records
-                                 the cart as purchases (source "checkout_link", once per link) and
-                                 redirects (302) to the shop's checkout with the items in the query;
-                                 forged or altered: 400, expired: 410, nothing recorded
+    GET  /checkout/<token>       a signed link from the assistant (bot/checkout_links.py): a page
+                                 with the cart and a "Continue to checkout" button; records nothing,
+                                 so link scanners and previews never count as buyers
+    POST /checkout/<token>       the button: records the cart as purchases (source "checkout_link",
+                                 once per link) and redirects (303) to the shop's checkout with the
+                                 items in the query; forged or altered: 400, expired: 410, nothing
+                                 recorded
     POST /api/orders/completed   the shop reports a completed order, the raw body signed with
                                  SHOP_ORDER_SECRET in X-Shop-Signature (sha256=<hex>):
                                  {"order_id", "customer_id", "lines": [{"product_id", "quantity",
@@ -19,7 +22,6 @@ from __future__ import annotations
 
 import asyncio
 import html
-import json
 import logging
 import re
 import threading
@@ -30,6 +32,7 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
+from bot import safe_json
 from bot.checkout_links import (CheckoutLine, CheckoutSigner, LinkError, LinkExpired, order_signature_ok,
                                 shop_checkout_query)
 
@@ -47,7 +50,6 @@ class CheckoutService:
     checkout_url: str
     order_secret: str
     profile_db_url: str
-    preview_agents: Tuple[str, ...]
     behaviour: Dict[str, Any]
     _store: Any = None
     _lock: Any = field(default_factory=threading.Lock)
@@ -79,39 +81,64 @@ class CheckoutService:
 CHECKOUT = web.AppKey("checkout", CheckoutService)
 
 
-def _page(status: int, title: str, message: str) -> web.Response:
+def _page(status: int, title: str, message: str, extra: str = "") -> web.Response:
     body = (f"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{html.escape(title)}</title>"
+            f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
             f"<link rel=\"stylesheet\" href=\"/static/shop.css\"></head><body><main class=\"notice\">"
-            f"<h1>{html.escape(title)}</h1><p>{html.escape(message)}</p></main></body></html>")
+            f"<h1>{html.escape(title)}</h1><p>{html.escape(message)}</p>{extra}</main></body></html>")
     return web.Response(text=body, status=status, content_type="text/html",
                         headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
 
 
-def _is_preview(request: web.Request, agents: Tuple[str, ...]) -> bool:
-    agent = request.headers.get("User-Agent", "").lower()
-    return request.method == "HEAD" or any(a and a in agent for a in agents)
+def _money(amount: float, currency: str) -> str:
+    return f"{amount:,.2f} {currency}"
 
 
-async def follow_link(request: web.Request) -> web.StreamResponse:
+def _confirmation(link) -> str:
+    """The cart as a list and the button that records the purchase and goes on to the shop."""
+    items = "".join(f"<li>{html.escape(l.product_id)} &times; {l.quantity} - "
+                    f"{html.escape(_money(l.unit_price * l.quantity, l.currency))}</li>" for l in link.lines)
+    return (f"<ul class=\"checkout-lines\">{items}</ul>"
+            f"<form method=\"post\"><button type=\"submit\">Continue to checkout</button></form>")
+
+
+def _verified(request: web.Request):
+    """(link, None) for a genuine, current link; (None, error page) otherwise."""
     service = request.app[CHECKOUT]
     if service.signer is None:
-        return _page(503, "Checkout unavailable", "Checkout links are not configured on this server.")
+        return None, _page(503, "Checkout unavailable", "Checkout links are not configured on this server.")
     try:
-        link = service.signer.verify(request.match_info["token"])
+        return service.signer.verify(request.match_info["token"]), None
     except LinkExpired:
-        return _page(410, "This checkout link has expired",
-                     "Ask the assistant for your checkout again (say \"checkout\") and you'll get a fresh link.")
+        return None, _page(410, "This checkout link has expired",
+                           "Ask the assistant for your checkout again (say \"checkout\") and you'll get a fresh link.")
     except LinkError as exc:
         logger.info("checkout link refused: %s", exc)
-        return _page(400, "This checkout link is not valid",
-                     "The link is incomplete or was changed. Ask the assistant for your checkout again.")
+        return None, _page(400, "This checkout link is not valid",
+                           "The link is incomplete or was changed. Ask the assistant for your checkout again.")
+
+
+async def show_link(request: web.Request) -> web.StreamResponse:
+    """GET (and HEAD): what the link holds, and a button. Nothing is recorded: mail scanners,
+    chat previews and prefetching browsers follow links without anyone buying."""
+    link, refused = _verified(request)
+    if refused is not None:
+        return refused
+    return _page(200, "Your checkout", "Check your items, then continue to the shop's checkout.",
+                 _confirmation(link))
+
+
+async def confirm_link(request: web.Request) -> web.StreamResponse:
+    """POST (the button): record the purchases once, then on to the shop's checkout."""
+    service = request.app[CHECKOUT]
+    link, refused = _verified(request)
+    if refused is not None:
+        return refused
     target = f"{service.checkout_url}?{urlencode(shop_checkout_query(link))}"
-    if _is_preview(request, service.preview_agents):
-        return _page(200, "Checkout", "Open this link to go to the checkout.")
     recorded = await asyncio.to_thread(service.record, link.order_ref, link.customer_id, link.lines,
                                        "checkout_link", from_cart=True)
-    logger.info("checkout link followed by %s: %s", link.customer_id, "recorded" if recorded else "already recorded")
-    raise web.HTTPFound(target, headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
+    logger.info("checkout link confirmed by %s: %s", link.customer_id, "recorded" if recorded else "already recorded")
+    raise web.HTTPSeeOther(target, headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
 
 
 class OrderError(ValueError):
@@ -156,10 +183,11 @@ def parse_completed_order(body: Any) -> Tuple[str, str, List[CheckoutLine], Opti
     if body.get("completed_at") is not None:
         try:
             completed_at = datetime.fromisoformat(str(body["completed_at"]).replace("Z", "+00:00"))
-        except ValueError:
-            raise OrderError("'completed_at' must be an ISO 8601 date and time") from None
-        if completed_at.tzinfo is not None:
-            completed_at = completed_at.astimezone(timezone.utc).replace(tzinfo=None)
+            if completed_at.tzinfo is not None:
+                # 9999-12-31T23:59:59-05:00 is past the last representable instant in UTC
+                completed_at = completed_at.astimezone(timezone.utc).replace(tzinfo=None)
+        except (ValueError, OverflowError):
+            raise OrderError("'completed_at' must be an ISO 8601 date and time (up to 9999-12-30)") from None
     checkout_ref = _text(body, "checkout_ref", required=False)
     if checkout_ref is not None and not checkout_ref.startswith("link:"):
         raise OrderError("'checkout_ref' must be the assistant_ref the checkout page received")
@@ -180,9 +208,9 @@ async def order_completed(request: web.Request) -> web.StreamResponse:
     if not order_signature_ok(service.order_secret, raw, request.headers.get("X-Shop-Signature")):
         return _json(401, error="bad or missing X-Shop-Signature")
     try:
-        order_id, customer_id, lines, completed_at, checkout_ref = parse_completed_order(json.loads(raw))
-    except (ValueError, RecursionError) as exc:   # OrderError, or not JSON
-        message = str(exc) if isinstance(exc, OrderError) else "body must be JSON"
+        order_id, customer_id, lines, completed_at, checkout_ref = parse_completed_order(safe_json.loads(raw))
+    except ValueError as exc:   # OrderError, not JSON, or nested too deeply (safe_json.TooDeep)
+        message = str(exc) if isinstance(exc, (OrderError, safe_json.TooDeep)) else "body must be JSON"
         return _json(400, error=message, usage="see README: Purchases from checkout links and completed orders")
     if checkout_ref:
         earlier = await asyncio.to_thread(service.store.recorded_order, checkout_ref)
@@ -198,16 +226,16 @@ async def order_completed(request: web.Request) -> web.StreamResponse:
 def add_checkout_routes(app: web.Application, config: Dict[str, Any]) -> None:
     secret = config.get("checkout_secret") or ""
     signer = CheckoutSigner(secret, float(config.get("checkout_link_hours", 72))) if len(secret) >= 16 else None
-    agents = tuple(a.strip().lower() for a in str(config.get("preview_agents", "")).split(",") if a.strip())
     service = CheckoutService(signer, config.get("checkout_url", ""), config.get("order_secret", ""),
-                              config.get("profile_db_url", ""), agents, config.get("behaviour") or {})
+                              config.get("profile_db_url", ""), config.get("behaviour") or {})
     app[CHECKOUT] = service
 
     async def close(_app: web.Application) -> None:
         service.close()
 
     app.on_cleanup.append(close)
-    app.router.add_get("/checkout/{token}", follow_link)
+    app.router.add_get("/checkout/{token}", show_link)
+    app.router.add_post("/checkout/{token}", confirm_link)
     app.router.add_post("/api/orders/completed", order_completed)
 
 
@@ -217,5 +245,5 @@ def config_from_settings(settings) -> Dict[str, Any]:
 
     return {"checkout_secret": link_secret(settings), "checkout_link_hours": settings.checkout_link_hours,
             "checkout_url": settings.checkout_url, "order_secret": settings.shop_order_secret,
-            "profile_db_url": settings.profile_db_url, "preview_agents": settings.checkout_preview_agents,
+            "profile_db_url": settings.profile_db_url,
             "behaviour": behaviour_config(settings)}

@@ -4,7 +4,7 @@
 // with product cards, intents and confidences, a customer's script payload shown
 // as text, the metrics page with its SVG charts, log out.
 // Prints one JSON line with what it saw; exits non-zero on failure.
-// Env: WEB_URL, WIDGET_DIR (where playwright-core is installed), ADMIN_EMAIL, ADMIN_PASSWORD,
+// Env: CONSOLE_URL (the console, e.g. http://127.0.0.1:8080/console), WIDGET_DIR (where playwright-core is installed), ADMIN_EMAIL, ADMIN_PASSWORD,
 //      CARDS_ID, XSS_ID, OTHER_ID (conversations to look for), SEARCH (text that finds CARDS_ID only),
 //      TRANSCRIPT_PNG, ESCAPED_PNG, METRICS_PNG, ARTIFACTS.
 import { createRequire } from "node:module";
@@ -16,7 +16,7 @@ const require = createRequire(path.join(process.env.WIDGET_DIR, "package.json"))
 const { chromium } = require("playwright-core");
 
 const env = process.env;
-const CONSOLE = env.WEB_URL + "/console";
+const CONSOLE = env.CONSOLE_URL;
 const profile = mkdtempSync(path.join(tmpdir(), "console-chromium-"));
 const context = await chromium.launchPersistentContext(profile, {
   executablePath: env.CHROMIUM || "/usr/bin/chromium",
