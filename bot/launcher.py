@@ -118,6 +118,12 @@ ACTION_PING = {"next_action": "action_ping", "sender_id": "launcher-readiness-ch
                "domain": {}, "version": "3.6.21"}
 
 
+def action_server_ready(url: str, settings: Settings, timeout: float = 60) -> bool:
+    """True when the action server at `url` (its /webhook) runs an action for us:
+    the ping carries the shared secret, like every call Rasa makes."""
+    return _request(url, ACTION_PING, timeout=timeout, headers={TOKEN_HEADER: actions_token(settings)}) is not None
+
+
 def port_in_use(port: int, host: str = "127.0.0.1") -> bool:
     with socket.socket() as probe:
         probe.settimeout(0.5)
@@ -206,7 +212,6 @@ class Stack:
 
     def wait_ready(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
-        ping = ACTION_PING
         actions_ready = rasa_ready = web_ready = False
         while time.monotonic() < deadline:
             for process in self.processes:
@@ -214,8 +219,7 @@ class Stack:
                     raise RuntimeError(f"a server exited during start-up (code {process.returncode}); "
                                        f"see logs in {self.log_dir}")
             if not actions_ready:
-                actions_ready = _request(self.actions_url + "/webhook", ping, timeout=60,
-                                         headers={TOKEN_HEADER: actions_token(self.settings)}) is not None
+                actions_ready = action_server_ready(self.actions_url + "/webhook", self.settings)
             if actions_ready and not rasa_ready:
                 status = _request(f"{self.rasa_url}/status?token={self.token}")
                 rasa_ready = bool(status and status.get("model_file"))

@@ -14,15 +14,20 @@ import shutil
 import string
 import time
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Dict, List, Optional
 
 from sqlalchemy.engine import make_url
 
-from bot.launcher import ACTION_PING, Stack, _request, port_in_use
+from bot.launcher import Stack, _request, action_server_ready, port_in_use
 from bot.settings import REDIS_LOCK_STORE, ROOT, Settings, load_settings
 
 TEMPLATE = ROOT / "bot" / "templates" / "haproxy.cfg"
+
+
+def _answers(url: str) -> bool:
+    return _request(url, timeout=30) is not None
 
 
 def storage_env(postgres_url: str, redis_url: str) -> Dict[str, str]:
@@ -157,7 +162,7 @@ class ScaledStack:
                                        f"see {self.log_dir}/{name}.log")
             for name, url in list(pending.items()):
                 if name.startswith("actions-"):
-                    ok = _request(url, ACTION_PING, timeout=60) is not None
+                    ok = action_server_ready(url, self.settings)
                 elif name.startswith("rasa-"):
                     status = _request(url)
                     ok = bool(status and status.get("model_file"))
@@ -181,10 +186,11 @@ class ScaledStack:
         if name.startswith("actions-"):
             port = self.action_ports[number - 1]
             command, env = self.stack.actions_command(port), self.stack.actions_env(dict(env, ACTIONS_PORT=str(port)))
-            url, payload = f"http://127.0.0.1:{port}/webhook", ACTION_PING
+            ready = partial(action_server_ready, f"http://127.0.0.1:{port}/webhook", self.settings, 30)
         else:
             port = self.rasa_ports[number - 1]
-            command, url, payload = self.stack.rasa_command(port), f"http://127.0.0.1:{port}/", None
+            command = self.stack.rasa_command(port)
+            ready = partial(_answers, f"http://127.0.0.1:{port}/")
         old = self.named.get(name)
         if old is not None and old in self.stack.processes:
             self.stack.processes.remove(old)
@@ -193,7 +199,7 @@ class ScaledStack:
         while time.monotonic() < deadline:
             if process.poll() is not None:
                 raise RuntimeError(f"{name} exited on restart; see {self.log_dir}/{name}.log")
-            if _request(url, payload, timeout=30) is not None:
+            if ready():
                 time.sleep(4.5)         # the load balancer's health checks see it
                 return
             time.sleep(0.5)

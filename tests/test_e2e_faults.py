@@ -15,7 +15,7 @@ import pytest
 
 from bot.load.run import Plan, drive
 from bot.load.storage_check import check_storage
-from tests.conftest import first_products, free_port, text_of
+from tests.conftest import TEST_REST_TOKEN, first_products, free_port, text_of
 from tests.throwaway_servers import ThrowawayPostgres, ThrowawayRedis
 
 pytestmark = pytest.mark.e2e
@@ -36,6 +36,7 @@ def faulty(tmp_path_factory):
     postgres = ThrowawayPostgres(free_port()).start()
     redis = ThrowawayRedis(free_port(), var / "redis.log").start()
     overrides = {"SHOP_VAR_DIR": str(var), "RASA_API_TOKEN": "test-token", "WEB_PORT": str(free_port()),
+                 "REST_CHANNEL_TOKEN": TEST_REST_TOKEN,
                  "RASA_PORT": str(free_port()), "ACTIONS_PORT": str(free_port()),
                  "SCALED_POSTGRES_URL": postgres.url("shop"), "SCALED_REDIS_URL": redis.url,
                  "ACTION_TIMEOUT": "4", "TICKET_LOCK_LIFETIME": "15", "LOCK_STORE_OUTAGE_SECONDS": "20"}
@@ -66,7 +67,8 @@ class Background:
 
     def __init__(self, stack, customers: int = 6, seconds: float = 30) -> None:
         plan = Plan(stack.rasa_url, customers, seconds, REQUESTS, socket_share=0.0, timeout=90, ramp=2,
-                    retries=8, seed=int(time.time()))
+                    retries=8, seed=int(time.time()), rest_namespace="rest:",
+                    extra_headers={"Authorization": f"Bearer {TEST_REST_TOKEN}"})
         self.result = None
         self.thread = threading.Thread(target=lambda: setattr(self, "result", asyncio.run(drive(plan))))
 
@@ -192,7 +194,7 @@ def test_while_postgres_is_down_rest_answers_503_and_the_widget_apologises(fault
     engine = create_engine(url)
     with engine.connect() as connection:
         users = connection.execute(sql("SELECT data FROM events WHERE sender_id = :s AND type_name = 'user' "
-                                       "ORDER BY id"), {"s": sender}).scalars().all()
+                                       "ORDER BY id"), {"s": RestClient.conversation_id(sender)}).scalars().all()
     engine.dispose()
     assert [__import__("json").loads(u)["text"] for u in users] == ["hi", "tents under 300"]
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.conftest import RestClient, first_products, free_port, text_of
+from tests.conftest import TEST_REST_TOKEN, RestClient, first_products, free_port, text_of
 
 pytestmark = pytest.mark.e2e
 
@@ -25,6 +25,7 @@ class Replica:
     """One Rasa server of the scaled stack, reached directly."""
     rasa_url: str
     token: str
+    settings: object              # the stack's settings (the REST credential)
 
 
 @pytest.fixture(scope="module")
@@ -43,6 +44,7 @@ def scaled_stack(tmp_path_factory, postgres_database):
     var = tmp_path_factory.mktemp("scaled")
     url = postgres_database
     overrides = {"SHOP_VAR_DIR": str(var), "RASA_API_TOKEN": "test-token", "WEB_PORT": str(free_port()),
+                 "REST_CHANNEL_TOKEN": TEST_REST_TOKEN,
                  "RASA_PORT": str(free_port()), "ACTIONS_PORT": str(free_port()),
                  "SCALED_POSTGRES_URL": url.render_as_string(hide_password=False),
                  "SCALED_REDIS_URL": "redis://127.0.0.1:6379", "LOCK_STORE_DB": "3",
@@ -70,7 +72,7 @@ def scaled_stack(tmp_path_factory, postgres_database):
 @pytest.fixture(scope="module")
 def scaled(scaled_stack):
     running, url = scaled_stack
-    first, second = (Replica(f"http://127.0.0.1:{port}", running.token) for port in running.rasa_ports)
+    first, second = (Replica(f"http://127.0.0.1:{port}", running.token, running.settings) for port in running.rasa_ports)
     return first, url, second
 
 

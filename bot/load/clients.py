@@ -41,7 +41,8 @@ class Turn:
 class Record:
     """What one simulated conversation sent and received, for the storage check."""
     channel: str
-    sender: str
+    sender: str                   # what the client sends
+    conversation_id: str          # what the tracker store keeps it under
     sent: List[str] = field(default_factory=list)        # messages that must be stored, once each, in order
     maybe: List[str] = field(default_factory=list)       # failed or timed out: stored once or not at all
     replies: List[str] = field(default_factory=list)     # REST: reply texts in order
@@ -56,10 +57,10 @@ def _outcome(texts: List[str]) -> str:
 
 class RestCustomer:
     def __init__(self, session: aiohttp.ClientSession, base_url: str, sender: str, timeout: float,
-                 headers: Dict[str, str], retries: int = 3) -> None:
+                 headers: Dict[str, str], retries: int = 3, namespace: str = "") -> None:
         self.session, self.url = session, base_url + "/webhooks/rest/webhook"
         self.timeout, self.headers, self.retries = timeout, headers, retries
-        self.record = Record("rest", sender)
+        self.record = Record("rest", sender, namespace + sender)
 
     async def say(self, text: str, turns: List[Turn], errors: Dict[str, int]) -> None:
         started = time.monotonic()
@@ -119,7 +120,8 @@ class SocketCustomer:
                                wait_timeout=self.timeout)
         await self.sio.emit("session_request", {"session_id": None})
         self.session = await asyncio.wait_for(self.confirmed.get(), self.timeout)
-        self.record = Record("socketio", customer_of(self.session))
+        conversation = customer_of(self.session)
+        self.record = Record("socketio", conversation, conversation)
 
     async def close(self) -> None:
         try:

@@ -38,9 +38,18 @@ def free_port() -> int:
 
 
 def base_overrides(scratch: Path) -> Dict[str, str]:
+    # Every simulated customer comes from this machine's one address, so the
+    # per-address rate limits are off for the run; the per-conversation ones stay.
     return {"SHOP_VAR_DIR": str(scratch), "RASA_API_TOKEN": uuid.uuid4().hex, "WEB_PORT": str(free_port()),
             "RASA_PORT": str(free_port()), "ACTIONS_PORT": str(free_port()),
-            "CONSOLE_DB_URL": f"sqlite:///{scratch}/console.db"}
+            "CONSOLE_DB_URL": f"sqlite:///{scratch}/console.db",
+            "REST_CHANNEL_TOKEN": uuid.uuid4().hex, "REST_LIMIT_PER_ADDRESS": "0", "WIDGET_LIMIT_PER_ADDRESS": "0"}
+
+
+def rest_credential(settings) -> Dict[str, str]:
+    """The header our REST channel wants (the stock bot has no settings and needs none)."""
+    token = settings.rest_channel_token if settings is not None else ""
+    return {"Authorization": f"Bearer {token}"} if token else {}
 
 
 def customer_of(settings):
@@ -121,7 +130,7 @@ def stock_target(scratch: Path) -> Iterator[tuple]:
             os.killpg(process.pid, signal.SIGKILL)
 
 
-def warm_up(base_url: str) -> None:
+def warm_up(base_url: str, headers: Dict[str, str]) -> None:
     import json
     import urllib.request
 
@@ -129,7 +138,7 @@ def warm_up(base_url: str) -> None:
         request = urllib.request.Request(base_url + "/webhooks/rest/webhook",
                                          data=json.dumps({"sender": f"warm-{uuid.uuid4().hex[:6]}",
                                                           "message": message}).encode(),
-                                         headers={"Content-Type": "application/json"})
+                                         headers={"Content-Type": "application/json", **headers})
         urllib.request.urlopen(request, timeout=120).read()
 
 
@@ -140,8 +149,10 @@ def run_phase(name: str, target, args, requests: List[str], rest_only: bool) -> 
     print(f"\n== {name}: starting ...", flush=True)
     try:
         with target(scratch) as (base_url, settings, pids, tracker_url):
-            warm_up(base_url)
-            plan = Plan(base_url, args.customers, args.duration, requests,
+            credential = rest_credential(settings)
+            warm_up(base_url, credential)
+            plan = Plan(base_url, args.customers, args.duration, requests, extra_headers=credential,
+                        rest_namespace="rest:" if settings is not None else "",
                         socket_share=0.0 if rest_only else args.socket_share,
                         customer_of=None if rest_only or settings is None else customer_of(settings),
                         timeout=args.timeout, seed=args.seed)

@@ -14,6 +14,7 @@ import tempfile
 import urllib.request
 import uuid
 from collections import Counter
+from functools import partial
 from pathlib import Path
 from typing import Callable, Dict, List, Optional
 
@@ -25,7 +26,7 @@ RECOMMENDATIONS = ["waterproof hiking boots under 150", "a tent for four people"
                    "a lightweight backpack", "a coffee machine for espresso"]
 
 
-def post(url: str, payload: dict, headers: Optional[Dict[str, str]] = None) -> list:
+def post_json(url: str, payload: dict, headers: Optional[Dict[str, str]] = None) -> list:
     request = urllib.request.Request(url, data=json.dumps(payload).encode(),
                                      headers={"Content-Type": "application/json", **(headers or {})})
     with urllib.request.urlopen(request, timeout=120) as response:
@@ -104,12 +105,15 @@ def main(args) -> int:
     overrides = {"SHOP_VAR_DIR": str(scratch), "PROFILE_DB_URL": f"sqlite:///{scratch}/profiles.db",
                  "TRACKER_DB_NAME": str(scratch / "tracker.db"), "RASA_PORT": os.environ.get("PROFILE_RASA_PORT", "25105"),
                  "ACTIONS_PORT": os.environ.get("PROFILE_ACTIONS_PORT", "25155"),
-                 "WEB_PORT": os.environ.get("PROFILE_WEB_PORT", "25180"), "RASA_API_TOKEN": uuid.uuid4().hex}
+                 "WEB_PORT": os.environ.get("PROFILE_WEB_PORT", "25180"), "RASA_API_TOKEN": uuid.uuid4().hex,
+                 "REST_CHANNEL_TOKEN": uuid.uuid4().hex}
     settings = load_settings(dict(os.environ, **overrides))
     stack = Stack(settings, ensure_model(settings, quiet=True), scratch / "logs", extra_env=overrides)
     print(f"starting the default stack on ports {settings.rasa_port}/{settings.actions_port} ...", flush=True)
     stack.start()
     url = stack.rasa_url + "/webhooks/rest/webhook"
+    credential = {"Authorization": f"Bearer {settings.rest_channel_token}"}
+    post = partial(post_json, headers=credential)
     pids = {"rasa": stack.processes[1].pid, "actions": stack.processes[0].pid}
     results = {}
     try:

@@ -30,6 +30,7 @@ class Plan:
     transports: List[str] = field(default_factory=lambda: ["polling", "websocket"])
     extra_headers: Dict[str, str] = field(default_factory=dict)
     retries: int = 3                        # REST: how often a 502/503/504 or cut-off message is sent again
+    rest_namespace: str = ""                # the prefix the target stores REST conversations under ("rest:")
 
 
 @dataclass
@@ -90,7 +91,7 @@ async def drive(plan: Plan) -> Result:
                         continue
                 else:
                     client = RestCustomer(session, plan.base_url, f"load-{run}-{number}-{visit}", plan.timeout,
-                                          headers, plan.retries)
+                                          headers, plan.retries, plan.rest_namespace)
                 records.append(client.record)
                 try:
                     for text in conversation(local, plan.requests):

@@ -60,7 +60,7 @@ def _match(stored: List[str], sent: Sequence[str], maybe: Sequence[str], report:
 
 def check_storage(tracker_url: str, records: Sequence[Record]) -> StorageReport:
     report = StorageReport()
-    by_sender: Dict[str, Record] = {r.sender: r for r in records if r.sent or r.maybe}
+    by_sender: Dict[str, Record] = {r.conversation_id: r for r in records if r.sent or r.maybe}
     engine = create_engine(tracker_url)
     rows: Dict[str, List] = {sender: [] for sender in by_sender}
     try:
