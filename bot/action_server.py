@@ -79,7 +79,9 @@ def main(argv=None) -> int:
     utils.update_sanic_log_level()
     loader = AppLoader(factory=partial(create_app, args.actions, token))
     app = loader.load()
-    app.prepare(host=args.interface, port=args.port, workers=utils.number_of_sanic_workers())
+    # Same queue of unaccepted connections as the Rasa servers (SANIC_BACKLOG, bot/settings.yml)
+    app.prepare(host=args.interface, port=args.port, workers=utils.number_of_sanic_workers(),
+                backlog=int(os.environ.get("SANIC_BACKLOG") or 100))
     logger.info("action server on http://%s:%s (calls need %s)", args.interface, args.port, TOKEN_HEADER)
     Sanic.serve(primary=app, app_loader=loader)
     return 0

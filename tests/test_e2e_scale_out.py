@@ -227,3 +227,23 @@ def test_socketio_polling_sessions_stick_to_their_replica(scaled_stack):
     statuses = [line.split()[[i for i, t in enumerate(line.split()) if t.startswith("rasa/")][0] + 2]
                 for line in polled]
     assert statuses and set(statuses) == {"200"}
+
+
+def listen_backlog(port: int) -> int:
+    """The queue of unaccepted connections of the socket listening on `port` (`ss`
+    shows it as Send-Q of a listening socket)."""
+    import subprocess
+
+    out = subprocess.run(["ss", "-ltnH", f"sport = :{port}"], capture_output=True, text=True, check=True).stdout
+    return max(int(line.split()[2]) for line in out.splitlines() if line.strip())
+
+
+def test_servers_queue_enough_connections_for_a_crowd(scaled_stack):
+    """With Sanic's default queue of 100 a busy Rasa server drops new connections
+    under a few hundred customers and HAProxy's health check takes it out (503s
+    for everyone); the servers listen with the configured, larger queue."""
+    running, _ = scaled_stack
+    expected = int(running.settings.rasa_backlog)
+    assert expected >= 1000
+    for port in running.rasa_ports + running.action_ports:
+        assert listen_backlog(port) == expected, port

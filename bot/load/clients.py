@@ -132,14 +132,18 @@ class SocketCustomer:
     async def say(self, text: str, turns: List[Turn], errors: Dict[str, int]) -> None:
         started = time.monotonic()
         try:
+            # emit() only queues the packet (like the widget, without an acknowledgement):
+            # until a reply comes, the server may never have had it - stored once or not at all.
             await self.sio.emit("user_uttered", {"message": text, "session_id": self.session, "customData": {}})
-            self.record.sent.append(text)          # the server has it: it must be stored
             first = await asyncio.wait_for(self.received.get(), self.timeout)
+            self.record.sent.append(text)          # answered: the server has it, it must be stored once
         except asyncio.TimeoutError:
+            self.record.maybe.append(text)
             errors["socketio_timeout"] = errors.get("socketio_timeout", 0) + 1
             turns.append(Turn("socketio", started, time.monotonic() - started, "timeout", text=text))
             return
         except Exception as error:
+            self.record.maybe.append(text)
             kind = f"socketio:{type(error).__name__}"
             errors[kind] = errors.get(kind, 0) + 1
             turns.append(Turn("socketio", started, time.monotonic() - started, kind, text=text))
