@@ -11,14 +11,16 @@ from bot.settings import ROOT, load_settings
 
 def cmd_index(args) -> int:
     from actions.runtime import index_settings, make_encoder
-    from embeddings.catalog import load_catalog
+    from embeddings.catalog import catalog_for_start
     from embeddings.index import build_or_load
 
     settings = load_settings()
-    report = load_catalog(settings.catalog_path)
-    print(report.summary().splitlines()[0] + f" from {settings.catalog_path}")
-    for line, reason in report.errors[:20]:
-        print(f"  line {line}: {reason}")
+    try:
+        report = catalog_for_start(settings.catalog_path, settings.shop_currency)
+    except RuntimeError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"{settings.catalog_path} ({report.format}):\n{report.summary()}")
     encoder = make_encoder(settings)
     result = build_or_load(report.products, encoder, settings.path("index_cache_dir"),
                            index_settings(settings), progress=True)
@@ -40,7 +42,16 @@ def cmd_run(args) -> int:
     from bot.launcher import Stack
     from bot.training import ensure_model
 
+    from embeddings.catalog import catalog_for_start
+
     settings = load_settings()
+    try:
+        # A catalog that is refused or loads no products stops the start, with its report.
+        report = catalog_for_start(settings.catalog_path, settings.shop_currency)
+    except RuntimeError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"catalog {settings.catalog_path} ({report.format}): {report.summary()}", flush=True)
     model = ensure_model(settings, quiet=False)
     if args.scaled:
         from bot.scaled import ScaledStack, scaled_settings

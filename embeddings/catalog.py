@@ -68,6 +68,19 @@ def refusal(path: Path | str, report: Optional[ImportReport], error: Optional[Ex
     return None
 
 
+def catalog_for_start(path: Path | str, shop_currency: Optional[str]) -> ImportReport:
+    """The catalog an assistant starts on, or RuntimeError with the reason and the
+    import report: a refused file or a catalog with no products stops the start."""
+    try:
+        report = load_catalog(path, shop_currency or None)
+    except (OSError, CatalogError) as exc:
+        raise RuntimeError(refusal(path, None, exc)) from None
+    problem = refusal(path, report, None)
+    if problem:
+        raise RuntimeError(problem)
+    return report
+
+
 def main(argv: List[str]) -> int:
     import argparse
 

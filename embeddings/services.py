@@ -9,6 +9,7 @@ from typing import Dict, List, Optional, Tuple
 import yaml
 
 from embeddings.catalog import Product
+from embeddings.products import under
 
 
 class ServicesError(ValueError):
@@ -28,7 +29,7 @@ class Service:
     currency: str
 
     def applies_to(self, product: Product) -> bool:
-        return not self.categories or product.category in self.categories
+        return not self.categories or any(under(product.category, c) for c in self.categories)
 
     def price_for(self, product: Product) -> float:
         if self.price is not None:
@@ -64,9 +65,13 @@ class ServiceCatalog:
         self.complements = complements
 
     @classmethod
-    def load(cls, services_path: Path, complements_path: Path) -> "ServiceCatalog":
+    def load(cls, services_path: Path, complements_path: Path, catalog_currency: str = "EUR") -> "ServiceCatalog":
         data = yaml.safe_load(Path(services_path).read_text(encoding="utf-8")) or {}
-        currency = str(data.get("currency", "EUR"))
+        # Services are priced in the catalog's currency; a file that names another is refused.
+        currency = str(data.get("currency") or catalog_currency).upper()
+        if currency != catalog_currency.upper():
+            raise ServicesError(f"{services_path} prices services in {currency} but the catalog is in "
+                                f"{catalog_currency}")
         services = [_service_from(entry, currency) for entry in data.get("services", [])]
         mapping = yaml.safe_load(Path(complements_path).read_text(encoding="utf-8")) or {}
         complements = {str(k): [str(c) for c in v] for k, v in (mapping.get("complements") or {}).items()}
