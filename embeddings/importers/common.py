@@ -188,10 +188,10 @@ def title_type(title: str) -> Tuple[str, ...]:
     """A category for a product whose file names none: the product type a title
     ends with ("... Unisex Heavy Blend Crewneck Sweatshirt in 14 Colors" -> Sweatshirt)."""
     head = re.split(r"\s[|(\[]\s?|\s[-–—]\s", title)[0]
-    head = re.sub(r"\b(?:in|with|for)\b.*$", "", head, flags=re.I).strip()
-    words = re.findall(r"[A-Za-z][A-Za-z'-]*", head)
+    head = re.sub(r"(?<=\w)\s+(?:in|with|for)\s.*$", "", head, flags=re.I).strip()
+    words = re.findall(r"[A-Za-z][A-Za-z'-]*", head) or re.findall(r"[A-Za-z][A-Za-z'-]*", title)
     if not words:
-        return ()
+        return ("Other",)
     word = words[-1]
     if len(word) > 3 and word.lower().endswith("s") and not word.lower().endswith("ss"):
         word = word[:-1]

@@ -27,8 +27,11 @@ def root_name(path: Path) -> Optional[str]:
     try:
         for _, element in SafeET.iterparse(str(path), events=("start",), forbid_dtd=True):
             return _local(element.tag)
-    except (SafeET.ParseError, defusedxml.DefusedXmlException):
+    except SafeET.ParseError:
         return None
+    except defusedxml.DefusedXmlException:
+        raise CatalogError("the XML declares a document type or entities; refused for safety "
+                           "(entity expansion, external entities)") from None
     return None
 
 
