@@ -4,9 +4,11 @@ Products:  {"type": "products", "products": [{"id", "title", "price", "currency"
             "category", "brand", "url", "image", "reason", "variant_id", "colour", "size",
             "colours", "sizes", "compare_at", "availability"}]}
            One card per product. `variant_id`, `colour` and `size` are the variant the
-           card shows (the one matching the colour / size asked for; else the
-           product's default), and `price`, `image` and `availability` are that
-           variant's; `colour` / `size` are null when the product has no such option.
+           card shows: the one with the colour / size asked for (or the only one);
+           `price`, `image` and `availability` are that variant's. When the customer
+           has not picked among several variants they are null and the card shows
+           the product at its lowest price in stock; `colour` / `size` are also null
+           when the product has no such option.
            `colours` / `sizes` list what the product comes in. `compare_at` is the
            price before a sale (null when not on sale). Add to cart and checkout use
            `variant_id`.
@@ -52,11 +54,13 @@ def absolute(url: str, base_url: str) -> str:
 
 def product_card(product: Product, reason: str, base_url: str) -> Dict[str, object]:
     variant = product.variant
+    chosen = product.selected is not None or not product.has_options
     return {
         "id": product.id, "title": product.title, "price": product.price, "currency": product.currency,
         "category": product.category, "brand": product.brand, "url": absolute(product.url, base_url),
         "image": absolute(product.image, base_url), "reason": reason,
-        "variant_id": variant.id, "colour": variant.colour, "size": variant.size,
+        "variant_id": variant.id if chosen else None,
+        "colour": variant.colour if chosen else None, "size": variant.size if chosen else None,
         "colours": list(product.colours), "sizes": list(product.sizes),
         "compare_at": variant.compare_at if variant.on_sale else None, "availability": variant.availability,
     }
