@@ -64,7 +64,7 @@ def fresh_state(runtime, parsed: Parsed, prefs: Dict[str, Any]) -> SearchState:
         category=category, query=parsed.text.strip()[:300], max_price=budget.get("max"),
         min_price=budget.get("min"), brands=list(parsed.brands), exclude_brands=list(parsed.excluded_brands),
         colours=list(parsed.colours), size=size if key else None, features=list(parsed.features),
-        recipient=parsed.recipient,
+        recipient=parsed.recipient, audience=parsed.audience,
     )
 
 
@@ -89,6 +89,8 @@ def refined_state(runtime, current: SearchState, parsed: Parsed, shown: List[Pro
         if anchor is not None:
             state = replace(state, min_price=round(anchor + 0.01, 2), below_price=None,
                             max_price=None if parsed.max_price is None else parsed.max_price)
+    if parsed.audience:
+        state = replace(state, audience=parsed.audience)
     if parsed.colours:
         state = replace(state, colours=list(parsed.colours))
     if parsed.excluded_colours:

@@ -91,6 +91,7 @@ def filters_for(runtime, state: SearchState, taste: Taste, exclude_seen: bool) -
         brands=tuple(state.brands), exclude_brands=tuple(sorted(excluded)),
         colours=tuple(state.colours), sizes=(state.size,) if state.size else (),
         in_stock=True, exclude_ids=frozenset(exclude_ids),
+        audience=(state.audience,) if state.audience and state.audience != "unisex" else (),
     )
 
 

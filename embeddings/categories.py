@@ -19,7 +19,7 @@ class Category:
 
 def singular_of(name: str) -> str:
     """'hoodies' -> 'hoodie', 'long sleeve shirts' -> 'long sleeve shirt' (English plural -s)."""
-    if name.endswith("ies") and len(name) > 4:
+    if name.endswith("ies") and len(name) > 4 and name[-4] not in "aeiou" and not name.endswith("dies"):
         return name[:-3] + "y"
     if name.endswith(("ches", "shes", "sses", "xes")):
         return name[:-2]
@@ -47,7 +47,10 @@ class CategoryVocabulary:
         if path is not None and Path(path).is_file():
             data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
         categories = []
+        paths = known if isinstance(known, Mapping) else {slug: (slug,) for slug in known}
         for slug, entry in (data.get("categories") or {}).items():
+            if paths and slug not in paths:
+                continue   # extra words for a category this catalog does not have
             entry = entry or {}
             name = str(entry.get("name") or slug.replace("_", " "))
             categories.append(Category(
@@ -57,12 +60,13 @@ class CategoryVocabulary:
             ))
         # A shop's own catalog may bring categories the file does not describe.
         described = {c.slug for c in categories}
-        paths = known if isinstance(known, Mapping) else {slug: (slug,) for slug in known}
         sized = set(sized_keys)   # categories whose products come in sizes
         for slug, category_path in paths.items():
             if slug not in described:
                 name = " ".join(category_path[-1].replace("_", " ").lower().split()) if category_path else slug
-                categories.append(Category(slug, name, singular_of(name), (), slug in sized))
+                # "hoodies" may be a "hoodie" or a "hoody": both forms are words for it.
+                forms = tuple({name[:-1], singular_of(name)} - {name}) if name.endswith("s") else ()
+                categories.append(Category(slug, name, singular_of(name), forms, slug in sized))
         return cls(categories)
 
     def name(self, slug: str) -> str:
