@@ -3,6 +3,7 @@
 we know, search, and answer with products in the same reply."""
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from statistics import mean
 from typing import Any, Dict, List, Optional, Text
@@ -110,6 +111,36 @@ def refined_state(runtime, current: SearchState, parsed: Parsed, shown: List[Pro
     return state
 
 
+_ASKING = re.compile(r"^(?:(?:hi|hello|hey)[,!]?\s+)?(?:(?:do|does) (?:you|the shop) (?:have|sell|carry|stock)|"
+                     r"have you got|got|i(?:'m| am) looking for|looking for|i(?:'d| would) like|i need|i want|"
+                     r"show me|can i (?:get|buy|find)|where (?:can i find|are)|any)\s+", re.I)
+_ARTICLE = re.compile(r"^(?:a|an|some|any|the)\s+", re.I)
+
+
+def category_by_meaning(runtime, text: str) -> Optional[str]:
+    """The catalog category a request means when no category name is in it."""
+    matcher = runtime.category_matcher
+    if matcher is None or not text.strip():
+        return None
+    found = matcher.match(runtime.encoder.encode_query(text))
+    return found[0] if found else None
+
+
+def not_carried(runtime, text: str):
+    """"We don't carry sofas": said plainly, with the closest kinds the shop does carry."""
+    thing = _ARTICLE.sub("", _ASKING.sub("", text.strip().rstrip("?.! "))).strip()
+    vague = not thing or len(thing.split()) > 3 or thing.split()[0].lower() in ("something", "anything", "stuff")
+    keys = runtime.category_matcher.closest(runtime.encoder.encode_query(text), 3)
+    names = [runtime.categories.name(k) for k in keys]
+    listed = ", ".join(names[:-1]) + (" and " if len(names) > 1 else "") + names[-1] if names else ""
+    reply = "Sorry, I couldn't find anything like that." if vague else f"Sorry, we don't carry {thing}."
+    if listed:
+        reply += f" The closest kinds of product we do carry are {listed}."
+    buttons = [messages.payload_button(name.capitalize(), "request_product", {"category": key})
+               for key, name in zip(keys, names)]
+    return reply, buttons or None
+
+
 class ActionRecommend(ShopAction):
     NAME = "action_recommend"
 
@@ -154,6 +185,8 @@ class ActionRecommend(ShopAction):
         elif intent == "state_preference" and not parsed.category:
             return self._remember_only(runtime, dispatcher, customer, parsed, prefs)
         else:
+            if not parsed.category and intent == "request_product":
+                parsed.category = category_by_meaning(runtime, parsed.text)
             state = fresh_state(runtime, parsed, prefs)
             if that_brand:
                 state = replace(state, exclude_brands=state.exclude_brands + [that_brand])
@@ -172,7 +205,11 @@ class ActionRecommend(ShopAction):
         if self._unanchored(state, parsed) and result.best_similarity < float(runtime.settings.min_relevance):
             # Nothing in the message ties it to the catalog, and nothing is close:
             # it is not a product request, so no products.
-            dispatcher.utter_message(text="I'm not sure that's something we sell. " + messages.CAPABILITIES)
+            if intent == "request_product" and runtime.category_matcher is not None:
+                text, buttons = not_carried(runtime, parsed.text)
+                dispatcher.utter_message(text=text, buttons=buttons)
+            else:
+                dispatcher.utter_message(text="I'm not sure that's something we sell. " + messages.CAPABILITIES)
             return []
         if not result.items:
             return self._nothing_found(runtime, dispatcher, state, exclude_seen)

@@ -17,6 +17,7 @@ from bot.settings import Settings, load_settings
 from embeddings.catalog import Product, catalog_for_start
 from embeddings.products import under
 from embeddings.categories import CategoryVocabulary
+from embeddings.category_match import CategoryMatcher
 from embeddings.colours import colour_terms
 from embeddings.encoder import Encoder
 from embeddings.index import IndexSettings, ProductIndex, build_or_load
@@ -44,6 +45,8 @@ class Runtime:
     behaviour_cache: Dict[str, object] = field(default_factory=dict)
     # variant id -> product id, for carts and checkouts that name a variant
     variant_owner: Dict[str, str] = field(default_factory=dict)
+    # the catalog's categories by meaning (embeddings/category_match.py)
+    category_matcher: Optional[CategoryMatcher] = None
 
     @property
     def products(self) -> Dict[str, Product]:
@@ -115,6 +118,9 @@ def build_runtime(settings: Optional[Settings] = None, progress: bool = False) -
         categories=categories, parser=parser, store=ProfileStore(settings.profile_db_url),
         load_seconds=time.perf_counter() - started, index_from_cache=loaded.from_cache,
         variant_owner={v.id: p.id for p in index.products for v in p.variants if v.id != p.id},
+        category_matcher=CategoryMatcher.build({p.category: p.category_path for p in index.products}, encoder,
+                                               settings.path("index_cache_dir"),
+                                               float(settings.category_match_threshold)),
     )
     set_shop_currency(report.currency or index.products[0].currency)
     encoder.encode_query("warm up the encoder")

@@ -140,3 +140,22 @@ def test_no_size_asked_means_the_assistant_asks_before_adding(shop):
     conversation.run(ActionAddToCart, payload, "add_to_cart", [{"entity": "product_id", "value": variant_id}])
     assert shop.store.get(conversation.sender).cart[0].product_id == variant_id
     assert f"{buttons[-1]['title']})" in conversation.text()
+
+
+def test_a_kind_the_shop_does_not_carry_is_answered_plainly_with_alternatives(shop):
+    conversation = Conversation(shop, "not-carried")
+    assert cards(conversation, "do you have a sofa?") == []
+    text = conversation.text()
+    assert "we don't carry sofa" in text and "loosen" not in text
+    offered = [b for m in conversation.messages for b in (m.get("buttons") or [])]
+    names = {shop.categories.name(p.category) for p in shop.index.products}
+    assert offered and all(b["title"].lower() in names for b in offered)
+    assert all(b["title"].lower() in text for b in offered)
+
+
+def test_words_no_category_name_contains_are_matched_by_meaning(shop):
+    conversation = Conversation(shop, "by-meaning")
+    shown = cards(conversation, "a tee")       # the shop files tees under "T-Shirts"
+    assert shown and all(c["category"].endswith("t_shirts") for c in shown)
+    kinds = {k for k, _ in shop.category_matcher.scores(shop.encoder.encode_query("a cap"))[:1]}
+    assert kinds == {"accessories/hats"}
