@@ -38,26 +38,17 @@ def line_key(lines, product: Product) -> str:
     return cart_key(product)
 
 
-def variant_for_cart(product: Product, state, parsed) -> Tuple[Product, List]:
-    """The variant to add: the one the button named, else the colour and size the
-    customer asked for. When the product comes in several sizes and none was
-    asked, the sizes to choose from (in stock, in the colour asked) instead."""
+def variant_for_cart(product: Product, state, parsed) -> Product:
+    """The variant to add: the one the button named, else the one with the colour
+    and size the customer asked for, else the product's default (cheapest in stock);
+    the confirmation names it."""
     if product.selected is not None or not product.has_options:
-        return product, []
+        return product
     colours = list(parsed.colours or (state.colours if state else []))
     size = parsed.size or (state.size if state else None)
-    filters = SearchFilters(colours=tuple(colours), sizes=(size,) if size else (), in_stock=True)
-    chosen = shown_variant(product, filters)
-    if not size and len(product.sizes) > 1:
-        fitting = filters.matching_variants(product) or [v for v in product.variants if v.in_stock]
-        by_size = {}
-        for variant in fitting:
-            by_size.setdefault(variant.size, variant)
-        if len(by_size) > 1:
-            return product, [v for s, v in by_size.items() if s]
-    if chosen.selected is None:
-        chosen = product.with_variant(product.default_variant)
-    return chosen, []
+    chosen = shown_variant(product, SearchFilters(colours=tuple(colours), sizes=(size,) if size else (),
+                                                  in_stock=True))
+    return chosen if chosen.selected is not None else product.with_variant(product.default_variant)
 
 
 def cart_total(runtime, lines) -> float:
@@ -97,12 +88,7 @@ class ActionAddToCart(ProductAction):
     NAME = "action_add_to_cart"
 
     def handle_product(self, runtime, dispatcher, tracker, product, parsed):
-        product, sizes_to_ask = variant_for_cart(product, slots.search_state(tracker), parsed)
-        if sizes_to_ask:
-            dispatcher.utter_message(
-                text=f"Which size of the {product.title} would you like?",
-                buttons=[messages.payload_button(v.size, "add_to_cart", {"product_id": v.id}) for v in sizes_to_ask])
-            return [slots.set_focus(product.id)]
+        product = variant_for_cart(product, slots.search_state(tracker), parsed)
         if not product.in_stock:
             dispatcher.utter_message(text=f"Sorry, the {product.title} is out of stock right now, "
                                           "so I can't add it. Want me to find something similar?")

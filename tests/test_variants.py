@@ -4,7 +4,6 @@ the colour and size asked for, budgets hold on the variant shown, refinements
 keep the kind of product, and the cart and checkout carry the variant."""
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
@@ -127,19 +126,20 @@ def test_cart_and_checkout_carry_the_variant(shop):
         [(first["id"], first["variant_id"], first["price"], "USD")]
 
 
-def test_no_size_asked_means_the_assistant_asks_before_adding(shop):
-    conversation = Conversation(shop, "variant-ask-size")
+def test_nothing_asked_adds_the_default_variant_and_names_it(shop):
+    conversation = Conversation(shop, "variant-default")
     shown = cards(conversation, "a hoodie")
     assert shown and shown[0]["variant_id"] is None and len(shown[0]["sizes"]) > 1
     conversation.run(ActionAddToCart, "add the first one", "add_to_cart")
-    assert "Which size" in conversation.text()
-    buttons = conversation.messages[0]["buttons"]
-    assert [b["title"] for b in buttons] == [s for s in shown[0]["sizes"]]
-    payload = buttons[-1]["payload"]
-    variant_id = re.search(r'"product_id":"([^"]+)"', payload).group(1)
-    conversation.run(ActionAddToCart, payload, "add_to_cart", [{"entity": "product_id", "value": variant_id}])
-    assert shop.store.get(conversation.sender).cart[0].product_id == variant_id
-    assert f"{buttons[-1]['title']})" in conversation.text()
+    product = shop.product(shown[0]["id"])
+    default = product.default_variant
+    assert shop.store.get(conversation.sender).cart[0].product_id == default.id
+    assert f"({default.colour}, {default.size})" in conversation.text()
+    # a card button naming a variant adds exactly that one
+    other = product.variants[-1]
+    conversation.run(ActionAddToCart, f'/add_to_cart{{"product_id":"{other.id}"}}', "add_to_cart",
+                     [{"entity": "product_id", "value": other.id}])
+    assert [line.product_id for line in shop.store.get(conversation.sender).cart] == [default.id, other.id]
 
 
 def test_a_kind_the_shop_does_not_carry_is_answered_plainly_with_alternatives(shop):
