@@ -1,4 +1,4 @@
-"""Command line: python -m bot {index,train,run,bench}."""
+"""Command line: python -m bot {index,train,run,bench,bench-catalog}."""
 from __future__ import annotations
 
 import argparse
@@ -115,6 +115,12 @@ def cmd_run(args) -> int:
     return 0
 
 
+def cmd_bench_catalog(args) -> int:
+    from bot.bench_catalog import main as bench_catalog_main
+
+    return bench_catalog_main(args)
+
+
 def cmd_bench(args) -> int:
     from bot.bench import main as bench_main
 
@@ -193,6 +199,12 @@ def main(argv=None) -> int:
     bench.add_argument("--no-long-messages", dest="long_messages", action="store_false",
                        help="skip the greeting latency under a flood of long messages")
     bench.set_defaults(func=cmd_bench)
+    shop = commands.add_parser("bench-catalog", help="import, index and turn costs of a shop's own catalog")
+    shop.add_argument("--rows", type=int, default=30_000, help="rows per format for the import timing")
+    shop.add_argument("--big-mb", type=int, default=200, help="size of the streamed import (0: skip)")
+    shop.add_argument("--variants", type=int, default=50_000, help="variants in the index build (0: skip)")
+    shop.add_argument("--turns", type=int, default=40, help="REST turns on a shared catalog (0: skip)")
+    shop.set_defaults(func=cmd_bench_catalog)
     load = commands.add_parser("load", help="load test (loopback, bounded): throughput, latency, errors, storage")
     load.add_argument("--targets", default="scaled", help="comma-separated: scaled, default, stock")
     load.add_argument("--rasa", default="1,2", help="Rasa servers of the scaled target, e.g. 1,2 (side by side)")
