@@ -179,7 +179,7 @@ def bench_shop_turns(data: Path, turns: int) -> None:
         stack.stop()
         shutil.rmtree(scratch, ignore_errors=True)
     greet, rec = percentile(result["greet"], 50), percentile(result["recommend"], 50)
-    print(f"  {catalog.name}: greeting p50 {greet * 1000:6.0f} ms, recommendation p50 {rec * 1000:6.0f} ms, "
+    print(f"  {catalog.name}: greeting p50 {greet:6.0f} ms, recommendation p50 {rec:6.0f} ms, "
           f"ratio {rec / greet:4.2f}x (target <= 1.3x); {len(result['misses'])} requests not read as product requests",
           flush=True)
 
