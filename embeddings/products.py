@@ -170,4 +170,9 @@ class Product:
             "image_url": self.image_url, "features": list(self.features), "tags": list(self.tags),
             "variants": [v.to_dict() for v in self.variants],
         }
+        only = self.variants[0]
+        if len(self.variants) == 1 and only.id == self.id and only.to_dict().keys() <= {"id", "price", "availability"}:
+            # a product without options keeps the flat form: "price", "availability"
+            del data["variants"]
+            data.update(price=only.price, availability=only.availability)
         return {k: v for k, v in data.items() if v not in (None, "", [])}
