@@ -76,6 +76,7 @@ test: index model $(HAPROXY)
 
 bench: index model
 	$(PY) -m bot bench
+	$(PY) -m bot bench-catalog
 
 # Load test (loopback only, bounded): CUSTOMERS, DURATION (seconds), LOAD_ARGS.
 CUSTOMERS ?= 200

@@ -6,12 +6,13 @@ from typing import List, Optional, Tuple
 
 from bot.checkout_links import CheckoutLine, CheckoutSigner, link_secret, public_web_url
 from embeddings.catalog import Product
+from embeddings.filters import SearchFilters
 from actions import messages, state as slots
 from actions.base import ProductAction, ShopAction
 from actions.offers import offer_for
 from actions.behaviour.config import behaviour_config
 from actions.behaviour.experiments import record_goal
-from actions.recommender import taste_from_profile
+from actions.recommender import shown_variant, taste_from_profile
 from actions.references import resolve
 
 
@@ -22,6 +23,32 @@ def cart_lines(runtime, profile) -> List[Tuple[Product, int, List[str]]]:
         if product is not None:   # a product dropped from the catalog leaves the cart quietly
             lines.append((product, line.quantity, line.services))
     return lines
+
+
+def cart_key(product: Product) -> str:
+    """A cart line names the variant bought (the product id when there is only one)."""
+    return product.variant.id if product.has_options else product.id
+
+
+def line_key(lines, product: Product) -> str:
+    """The cart key of the line holding this product (its variant if one is named)."""
+    for line_product, _, _ in lines:
+        if line_product.id == product.id and (product.selected is None or line_product.selected == product.selected):
+            return cart_key(line_product)
+    return cart_key(product)
+
+
+def variant_for_cart(product: Product, state, parsed) -> Product:
+    """The variant to add: the one the button named, else the one with the colour
+    and size the customer asked for, else the product's default (cheapest in stock);
+    the confirmation names it."""
+    if product.selected is not None or not product.has_options:
+        return product
+    colours = list(parsed.colours or (state.colours if state else []))
+    size = parsed.size or (state.size if state else None)
+    chosen = shown_variant(product, SearchFilters(colours=tuple(colours), sizes=(size,) if size else (),
+                                                  in_stock=True))
+    return chosen if chosen.selected is not None else product.with_variant(product.default_variant)
 
 
 def cart_total(runtime, lines) -> float:
@@ -40,7 +67,9 @@ def cart_summary(runtime, lines) -> str:
         return "Your cart is empty."
     text = ["Your cart:"]
     for number, (product, quantity, services) in enumerate(lines, start=1):
-        row = f"{number}. {product.title} x{quantity} - {messages.money(product.price * quantity, product.currency)}"
+        label = messages.variant_label(product)
+        row = (f"{number}. {product.title}" + (f" ({label})" if label else "")
+               + f" x{quantity} - {messages.money(product.price * quantity, product.currency)}")
         names = [runtime.services.by_id[s].title for s in services if s in runtime.services.by_id]
         if names:
             row += " + " + ", ".join(names)
@@ -59,16 +88,19 @@ class ActionAddToCart(ProductAction):
     NAME = "action_add_to_cart"
 
     def handle_product(self, runtime, dispatcher, tracker, product, parsed):
+        product = variant_for_cart(product, slots.search_state(tracker), parsed)
         if not product.in_stock:
             dispatcher.utter_message(text=f"Sorry, the {product.title} is out of stock right now, "
                                           "so I can't add it. Want me to find something similar?")
             return [slots.set_focus(product.id)]
         customer = slots.customer_id(tracker)
-        quantity = runtime.store.add_to_cart(customer, product.id, parsed.quantity)
+        quantity = runtime.store.add_to_cart(customer, cart_key(product), parsed.quantity)
         profile = runtime.store.get(customer)
         lines = cart_lines(runtime, profile)
+        label = messages.variant_label(product)
         dispatcher.utter_message(
-            text=f"Added the {product.title} to your cart (quantity {quantity}).\n" + cart_summary(runtime, lines),
+            text=f"Added the {product.title}" + (f" ({label})" if label else "")
+                 + f" to your cart (quantity {quantity}).\n" + cart_summary(runtime, lines),
             buttons=[messages.payload_button("Checkout", "checkout"),
                      messages.payload_button("Keep shopping", "show_more")],
         )
@@ -91,7 +123,7 @@ class ActionRemoveFromCart(ShopAction):
         if target is None:
             dispatcher.utter_message(text="Which item should I remove?\n" + cart_summary(runtime, lines))
             return []
-        runtime.store.remove_from_cart(customer, target.id)
+        runtime.store.remove_from_cart(customer, line_key(lines, target))
         remaining = cart_lines(runtime, runtime.store.get(customer))
         dispatcher.utter_message(text=f"Removed the {target.title}.\n" + cart_summary(runtime, remaining))
         return []
@@ -157,9 +189,10 @@ class ActionAddService(ShopAction):
         if not service.applies_to(product):
             dispatcher.utter_message(text=f"{service.title} isn't available for the {product.title}.")
             return []
-        if not runtime.store.add_service(customer, product.id, service.id):
-            runtime.store.add_to_cart(customer, product.id, 1)
-            runtime.store.add_service(customer, product.id, service.id)
+        key = line_key(cart_lines(runtime, runtime.store.get(customer)), product)
+        if not runtime.store.add_service(customer, key, service.id):
+            runtime.store.add_to_cart(customer, key, 1)
+            runtime.store.add_service(customer, key, service.id)
         price = messages.service_price_label(service, service.price_for(product))
         lines = cart_lines(runtime, runtime.store.get(customer))
         dispatcher.utter_message(text=f"Added {service.title} ({price}) for the {product.title}.\n"
@@ -204,6 +237,7 @@ def checkout_link(runtime, customer: str, lines) -> str:
     followed and sends the customer on to the shop's checkout (bot/checkout_links.py)."""
     settings = runtime.settings
     signer = CheckoutSigner(link_secret(settings), float(settings.checkout_link_hours))
-    token = signer.sign(customer, [CheckoutLine(p.id, q, p.price, p.currency) for p, q, _ in lines],
+    token = signer.sign(customer, [CheckoutLine(p.id, q, p.price, p.currency,
+                                                p.variant.id if p.has_options else "") for p, q, _ in lines],
                         [(s, p.id) for p, _, chosen in lines for s in chosen])
     return f"{public_web_url(settings)}/checkout/{token}"

@@ -1,7 +1,17 @@
 """The message contract shared by every channel, the widget and the console.
 
 Products:  {"type": "products", "products": [{"id", "title", "price", "currency",
-            "category", "brand", "url", "image", "reason"}]}
+            "category", "brand", "url", "image", "reason", "variant_id", "colour", "size",
+            "colours", "sizes", "compare_at", "availability"}]}
+           One card per product. `variant_id`, `colour` and `size` are the variant the
+           card shows: the one with the colour / size asked for (or the only one);
+           `price`, `image` and `availability` are that variant's. When the customer
+           has not picked among several variants they are null and the card shows
+           the product at its lowest price in stock; `colour` / `size` are also null
+           when the product has no such option.
+           `colours` / `sizes` list what the product comes in. `compare_at` is the
+           price before a sale (null when not on sale). Add to cart and checkout use
+           `variant_id`.
 Services:  {"type": "services", "for_product": id, "services": [{"id", "title",
             "price", "currency"}]}
 Each payload is sent together with a plain-text version of the same content.
@@ -16,11 +26,23 @@ from embeddings.catalog import Product
 from embeddings.services import Service
 
 CURRENCY_SYMBOLS = {"EUR": "€", "GBP": "£", "USD": "$"}
+# The catalog's currency, for amounts that belong to no product (budgets);
+# set once when the runtime loads the catalog.
+_shop_currency = {"code": "EUR"}
 
 
-def money(amount: Optional[float], currency: str = "EUR") -> str:
+def set_shop_currency(code: str) -> None:
+    _shop_currency["code"] = code
+
+
+def shop_currency() -> str:
+    return _shop_currency["code"]
+
+
+def money(amount: Optional[float], currency: Optional[str] = None) -> str:
     if amount is None:
         return ""
+    currency = currency or _shop_currency["code"]
     symbol = CURRENCY_SYMBOLS.get(currency)
     text = f"{amount:,.2f}".replace(".00", "") if float(amount).is_integer() else f"{amount:,.2f}"
     return f"{symbol}{text}" if symbol else f"{text} {currency}"
@@ -31,11 +53,25 @@ def absolute(url: str, base_url: str) -> str:
 
 
 def product_card(product: Product, reason: str, base_url: str) -> Dict[str, object]:
+    variant = product.variant
+    chosen = product.selected is not None or not product.has_options
     return {
         "id": product.id, "title": product.title, "price": product.price, "currency": product.currency,
         "category": product.category, "brand": product.brand, "url": absolute(product.url, base_url),
-        "image": absolute(product.image_url, base_url), "reason": reason,
+        "image": absolute(product.image, base_url), "reason": reason,
+        "variant_id": variant.id if chosen else None,
+        "colour": variant.colour if chosen else None, "size": variant.size if chosen else None,
+        "colours": list(product.colours), "sizes": list(product.sizes),
+        "compare_at": variant.compare_at if variant.on_sale else None, "availability": variant.availability,
     }
+
+
+def variant_label(product: Product) -> str:
+    """'Heather Navy, XL' for a product shown in one of several variants ('' otherwise)."""
+    if product.selected is None or not product.has_options:
+        return ""
+    variant = product.variant
+    return ", ".join(x for x in (variant.colour, variant.size) if x)
 
 
 def products_payload(items: Sequence[Tuple[Product, str]], base_url: str) -> Dict[str, object]:
@@ -46,7 +82,9 @@ def products_text(items: Sequence[Tuple[Product, str]], intro: str = "", numbere
     lines = [intro] if intro else []
     for number, (product, reason) in enumerate(items, start=1):
         mark = f"{number}." if numbered else "-"
-        line = f"{mark} {product.title} ({product.brand}) - {money(product.price, product.currency)}"
+        label = variant_label(product)
+        line = f"{mark} {product.title}" + (f" in {label}" if label else "") + \
+            f" ({product.brand}) - {money(product.price, product.currency)}"
         if reason:
             line += f" - {reason}"
         lines.append(line)

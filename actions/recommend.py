@@ -3,6 +3,7 @@
 we know, search, and answer with products in the same reply."""
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from statistics import mean
 from typing import Any, Dict, List, Optional, Text
@@ -64,7 +65,7 @@ def fresh_state(runtime, parsed: Parsed, prefs: Dict[str, Any]) -> SearchState:
         category=category, query=parsed.text.strip()[:300], max_price=budget.get("max"),
         min_price=budget.get("min"), brands=list(parsed.brands), exclude_brands=list(parsed.excluded_brands),
         colours=list(parsed.colours), size=size if key else None, features=list(parsed.features),
-        recipient=parsed.recipient,
+        recipient=parsed.recipient, audience=parsed.audience,
     )
 
 
@@ -89,6 +90,8 @@ def refined_state(runtime, current: SearchState, parsed: Parsed, shown: List[Pro
         if anchor is not None:
             state = replace(state, min_price=round(anchor + 0.01, 2), below_price=None,
                             max_price=None if parsed.max_price is None else parsed.max_price)
+    if parsed.audience:
+        state = replace(state, audience=parsed.audience)
     if parsed.colours:
         state = replace(state, colours=list(parsed.colours))
     if parsed.excluded_colours:
@@ -106,6 +109,36 @@ def refined_state(runtime, current: SearchState, parsed: Parsed, shown: List[Pro
         state = replace(state, features=state.features + extra,
                         query=(state.query + " " + " ".join(extra)).strip())
     return state
+
+
+_ASKING = re.compile(r"^(?:(?:hi|hello|hey)[,!]?\s+)?(?:(?:do|does) (?:you|the shop) (?:have|sell|carry|stock)|"
+                     r"have you got|got|i(?:'m| am) looking for|looking for|i(?:'d| would) like|i need|i want|"
+                     r"show me|can i (?:get|buy|find)|where (?:can i find|are)|any)\s+", re.I)
+_ARTICLE = re.compile(r"^(?:a|an|some|any|the)\s+", re.I)
+
+
+def category_by_meaning(runtime, text: str) -> Optional[str]:
+    """The catalog category a request means when no category name is in it."""
+    matcher = runtime.category_matcher
+    if matcher is None or not text.strip():
+        return None
+    found = matcher.match(runtime.encoder.encode_query(text))
+    return found[0] if found else None
+
+
+def not_carried(runtime, text: str):
+    """"We don't carry sofas": said plainly, with the closest kinds the shop does carry."""
+    thing = _ARTICLE.sub("", _ASKING.sub("", text.strip().rstrip("?.! "))).strip()
+    vague = not thing or len(thing.split()) > 3 or thing.split()[0].lower() in ("something", "anything", "stuff")
+    keys = runtime.category_matcher.closest(runtime.encoder.encode_query(text), 3)
+    names = [runtime.categories.name(k) for k in keys]
+    listed = ", ".join(names[:-1]) + (" and " if len(names) > 1 else "") + names[-1] if names else ""
+    reply = "Sorry, I couldn't find anything like that." if vague else f"Sorry, we don't carry {thing}."
+    if listed:
+        reply += f" The closest kinds of product we do carry are {listed}."
+    buttons = [messages.payload_button(name.capitalize(), "request_product", {"category": key})
+               for key, name in zip(keys, names)]
+    return reply, buttons or None
 
 
 class ActionRecommend(ShopAction):
@@ -152,6 +185,8 @@ class ActionRecommend(ShopAction):
         elif intent == "state_preference" and not parsed.category:
             return self._remember_only(runtime, dispatcher, customer, parsed, prefs)
         else:
+            if not parsed.category and intent == "request_product":
+                parsed.category = category_by_meaning(runtime, parsed.text)
             state = fresh_state(runtime, parsed, prefs)
             if that_brand:
                 state = replace(state, exclude_brands=state.exclude_brands + [that_brand])
@@ -170,7 +205,11 @@ class ActionRecommend(ShopAction):
         if self._unanchored(state, parsed) and result.best_similarity < float(runtime.settings.min_relevance):
             # Nothing in the message ties it to the catalog, and nothing is close:
             # it is not a product request, so no products.
-            dispatcher.utter_message(text="I'm not sure that's something we sell. " + messages.CAPABILITIES)
+            if intent == "request_product" and runtime.category_matcher is not None:
+                text, buttons = not_carried(runtime, parsed.text)
+                dispatcher.utter_message(text=text, buttons=buttons)
+            else:
+                dispatcher.utter_message(text="I'm not sure that's something we sell. " + messages.CAPABILITIES)
             return []
         if not result.items:
             return self._nothing_found(runtime, dispatcher, state, exclude_seen)

@@ -16,6 +16,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import numpy as np
 
 from embeddings.catalog import Product
+from embeddings.colours import colour_terms
 from embeddings.filters import SearchFilters
 from actions.messages import money
 from actions.state import SearchState
@@ -90,6 +91,7 @@ def filters_for(runtime, state: SearchState, taste: Taste, exclude_seen: bool) -
         brands=tuple(state.brands), exclude_brands=tuple(sorted(excluded)),
         colours=tuple(state.colours), sizes=(state.size,) if state.size else (),
         in_stock=True, exclude_ids=frozenset(exclude_ids),
+        audience=(state.audience,) if state.audience and state.audience != "unisex" else (),
     )
 
 
@@ -126,7 +128,7 @@ def _score(runtime, product: Product, similarity: float, state: SearchState, tas
         score += float(settings.liked_product_boost)
     features = set(product.features)
     score += 0.12 * sum(1 for f in state.features if f in features)
-    if taste.liked_colours and set(product.colours) & set(taste.liked_colours):
+    if taste.liked_colours and any(set(taste.liked_colours) & colour_terms(c) for c in product.colours):
         score += 0.03
     if product.rating is not None:
         score += float(settings.rating_weight) * (product.rating - 4.0)
@@ -173,9 +175,9 @@ def reason_for(runtime, product: Product, state: SearchState, taste: Taste,
     if state.max_price is not None and len(clauses) < 2:
         clauses.append(f"under your {money(state.max_price, product.currency)} budget")
     if state.colours and len(clauses) < 2:
-        colours = [c for c in state.colours if c in product.colours]
-        if colours:
-            clauses.append(f"comes in {colours[0]}")
+        colour = product.variant.colour if product.selected else None
+        if colour:
+            clauses.append(f"in {colour}")
     if state.size and len(clauses) < 2:
         clauses.append(f"available in your size {state.size}")
     if state.brands and len(clauses) < 2 and product.brand in state.brands:
@@ -194,6 +196,20 @@ def reason_for(runtime, product: Product, state: SearchState, taste: Taste,
             clauses.append("a popular choice in this range")
     reason = "; ".join(clauses[:2])
     return reason[0].upper() + reason[1:]
+
+
+def shown_variant(product: Product, filters: SearchFilters) -> Product:
+    """The product as a card shows it: in the variant that has the colour and size
+    asked for (in stock, cheapest first); with nothing asked, its default variant
+    when that fits the budget."""
+    if not product.has_options:
+        return product
+    fits = filters.matching_variants(product)
+    if not fits:
+        return product
+    if not (filters.colours or filters.sizes) and product.default_variant in fits:
+        return product
+    return product.with_variant(min(fits, key=lambda v: (not v.in_stock, v.price)))
 
 
 def recommend(runtime, state: SearchState, taste: Taste, k: int, exclude_seen: bool = False,
@@ -226,7 +242,7 @@ def recommend(runtime, state: SearchState, taste: Taste, k: int, exclude_seen: b
             boosts = behaviour_boosts(runtime, taste, [h.product.id for h in hits])
             ranked = sorted(((h.product, _score(runtime, h.product, h.score, attempt, taste, boosts))
                              for h in hits), key=lambda item: -item[1])
-            products = _diverse(ranked, k)
+            products = [shown_variant(p, filters) for p in _diverse(ranked, k)]
             items = [(p, reason_for(runtime, p, attempt, taste, boosts)) for p in products]
             return Recommendation(items, relaxed, filters, max(h.score for h in hits))
     return Recommendation([], relaxed, filters_for(runtime, state, taste, exclude_seen))

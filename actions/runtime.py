@@ -14,11 +14,15 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Optional
 
 from bot.settings import Settings, load_settings
-from embeddings.catalog import Product, load_catalog
+from embeddings.catalog import Product, catalog_for_start
+from embeddings.products import under
 from embeddings.categories import CategoryVocabulary
+from embeddings.category_match import CategoryMatcher
+from embeddings.colours import colour_terms
 from embeddings.encoder import Encoder
 from embeddings.index import IndexSettings, ProductIndex, build_or_load
 from embeddings.services import ServiceCatalog
+from actions.messages import set_shop_currency
 from actions.profiles import ProfileStore
 from actions.understanding import MessageParser, known_features
 
@@ -39,16 +43,29 @@ class Runtime:
     # Behaviour signals built from the profile store, refreshed now and then
     # (actions/behaviour/live.py).
     behaviour_cache: Dict[str, object] = field(default_factory=dict)
+    # variant id -> product id, for carts and checkouts that name a variant
+    variant_owner: Dict[str, str] = field(default_factory=dict)
+    # the catalog's categories by meaning (embeddings/category_match.py)
+    category_matcher: Optional[CategoryMatcher] = None
 
     @property
     def products(self) -> Dict[str, Product]:
         return self.index.by_id
 
     def product(self, product_id: Optional[str]) -> Optional[Product]:
-        return self.index.by_id.get(product_id) if product_id else None
+        """A product by its id, or by a variant's id (then carrying that variant)."""
+        if not product_id:
+            return None
+        product = self.index.by_id.get(product_id)
+        if product is None:
+            owner = self.index.by_id.get(self.variant_owner.get(product_id, ""))
+            if owner is not None:
+                product = owner.with_variant(owner.find_variant(product_id))
+        return product
 
     def products_in(self, category: str) -> List[Product]:
-        return [p for p in self.index.products if p.category == category]
+        """Products in a category or anywhere below it in the tree."""
+        return [p for p in self.index.products if under(p.category, category)]
 
 
 def index_settings(settings: Settings) -> IndexSettings:
@@ -65,31 +82,47 @@ def make_encoder(settings: Settings) -> Encoder:
                    query_cache_size=int(settings.query_cache_size))
 
 
+def checked_catalog(settings: Settings):
+    """The shop's catalog, or RuntimeError with the import report when the
+    assistant must not start on it (refused file, or no product loaded)."""
+    report = catalog_for_start(settings.catalog_path, settings.shop_currency)
+    for line, reason in report.errors:
+        logger.warning("catalog %s %s skipped: %s", report.unit, line, reason)
+    for warning in report.warnings:
+        logger.warning("catalog: %s", warning)
+    return report
+
+
 def build_runtime(settings: Optional[Settings] = None, progress: bool = False) -> Runtime:
     started = time.perf_counter()
     settings = settings or load_settings()
-    report = load_catalog(settings.catalog_path)
-    for line, reason in report.errors:
-        logger.warning("catalog line %s skipped: %s", line, reason)
-    if not report.products:
-        raise RuntimeError(f"catalog {settings.catalog_path} has no valid products")
+    report = checked_catalog(settings)
     encoder = make_encoder(settings)
     loaded = build_or_load(report.products, encoder, settings.path("index_cache_dir"),
                            index_settings(settings), progress=progress)
     index = loaded.index
-    categories = CategoryVocabulary.load(settings.categories_path, {p.category for p in index.products})
+    categories = CategoryVocabulary.load(settings.categories_path,
+                                         {p.category: p.category_path for p in index.products},
+                                         sized_keys={p.category for p in index.products if len(p.sizes) > 1})
     parser = MessageParser(
         category_phrases=categories.phrases,
         brands={p.brand for p in index.products},
-        colours={c for p in index.products for c in p.colours},
+        # The shop's colour names and every plain colour word they contain.
+        colours={t for p in index.products for c in p.colours for t in colour_terms(c)},
         features=known_features(index.products),
     )
     runtime = Runtime(
         settings=settings, index=index, encoder=encoder,
-        services=ServiceCatalog.load(settings.services_path, settings.complements_path),
+        services=ServiceCatalog.load(settings.services_path, settings.complements_path,
+                                     report.currency or index.products[0].currency),
         categories=categories, parser=parser, store=ProfileStore(settings.profile_db_url),
         load_seconds=time.perf_counter() - started, index_from_cache=loaded.from_cache,
+        variant_owner={v.id: p.id for p in index.products for v in p.variants if v.id != p.id},
+        category_matcher=CategoryMatcher.build({p.category: p.category_path for p in index.products}, encoder,
+                                               settings.path("index_cache_dir"),
+                                               float(settings.category_match_threshold)),
     )
+    set_shop_currency(report.currency or index.products[0].currency)
     encoder.encode_query("warm up the encoder")
     logger.info("runtime ready in %.2fs (%d products, index %s, %s)", runtime.load_seconds,
                 len(index.products), index.kind, "cached" if loaded.from_cache else "built")

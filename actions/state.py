@@ -34,6 +34,7 @@ class SearchState:
     size: Optional[str] = None
     features: List[str] = field(default_factory=list)
     recipient: Optional[str] = None
+    audience: Optional[str] = None         # women / men / kids, from "for my son", "women's"
     cheaper_than: Optional[str] = None     # product id the results must undercut
     below_price: Optional[float] = None    # from "cheaper": undercut what was shown
     seen: List[str] = field(default_factory=list)

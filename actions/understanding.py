@@ -32,7 +32,22 @@ COLOUR_SYNONYMS = {
     "anthracite": "grey", "sky blue": "blue", "light blue": "blue", "burgundy": "red", "maroon": "red",
 }
 LETTER_SIZES = {"xs": "XS", "s": "S", "small": "S", "m": "M", "medium": "M", "l": "L", "large": "L",
-                "xl": "XL", "extra large": "XL", "xxl": "XXL"}
+                "xl": "XL", "extra large": "XL", "xxl": "XXL", "x-large": "XL", "xx-large": "XXL",
+                "extra small": "XS", "xxs": "XXS", "xxxl": "3XL", "2xl": "2XL", "3xl": "3XL", "4xl": "4XL",
+                "5xl": "5XL"}
+# Who a product is for, said of the product ("women's", "mens") or of the person
+# ("for my son"): the audience filter of the catalog (women / men / kids).
+# ("baby" is left out: "baby blue" is a colour; "man" too: "a two man tent".)
+AUDIENCE_WORDS = {"women": "women", "womens": "women", "ladies": "women", "men": "men", "mens": "men",
+                  "gents": "men", "kids": "kids", "children": "kids", "childrens": "kids", "boys": "kids",
+                  "boy": "kids", "girls": "kids", "girl": "kids", "toddler": "kids", "toddlers": "kids",
+                  "youth": "kids", "unisex": "unisex"}
+_AUDIENCE_RE = re.compile(r"(?<![\w-])(" + "|".join(sorted(AUDIENCE_WORDS, key=len, reverse=True))
+                          + r")(?:'s|s'|')?(?![\w-])")
+RECIPIENT_AUDIENCE = {"dad": "men", "mum": "women", "wife": "women", "husband": "men", "son": "kids",
+                      "daughter": "kids", "brother": "men", "sister": "women", "boyfriend": "men",
+                      "girlfriend": "women", "grandmother": "women", "grandfather": "men", "child": "kids",
+                      "children": "kids", "nephew": "kids", "niece": "kids", "uncle": "men", "aunt": "women"}
 ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4,
             "fifth": 5, "5th": 5, "sixth": 6, "6th": 6, "seventh": 7, "7th": 7, "eighth": 8, "8th": 8,
             "ninth": 9, "9th": 9, "tenth": 10, "10th": 10, "former": 1}
@@ -81,6 +96,7 @@ class Parsed:
     size: Optional[str] = None
     features: List[str] = field(default_factory=list)
     recipient: Optional[str] = None
+    audience: Optional[str] = None                        # women / men / kids / unisex
     gift: bool = False
     purpose: Optional[str] = None
     style: Optional[str] = None
@@ -95,7 +111,7 @@ class Parsed:
 
     @property
     def has_constraints(self) -> bool:
-        return any([self.category, self.max_price is not None, self.min_price is not None, self.brands,
+        return any([self.category, self.audience, self.max_price is not None, self.min_price is not None, self.brands,
                     self.excluded_brands, self.exclude_that_brand, self.colours, self.excluded_colours,
                     self.size, self.features, self.direction, self.material, self.avoided_materials])
 
@@ -248,10 +264,13 @@ class MessageParser:
             if 15 <= float(value) <= 55:
                 parsed.size = value
                 return
-        letter = re.search(r"\b(?:size|sz|wear(?: a)?(?: size)?|size is)\s*(extra large|xxl|xl|xs|small|medium|large|s|m|l)\b"
-                           r"|\b(extra large|xxl|xl|xs|small|medium|large|s|m|l)\s+(?:size|socks?)\b", text)
+        letters = r"extra large|extra small|x-large|xx-large|xxxl|xxl|xxs|[2-5]xl|xl|xs|small|medium|large|s|m|l"
+        letter = re.search(rf"\b(?:size|sz|wear(?: a)?(?: size)?|size is)\s*({letters})\b"
+                           rf"|\b({letters})\s+(?:size|socks?)\b"
+                           r"|\bin (?:an? )?(small|medium|large|extra large|extra small)\b"
+                           r"|(?<![\w-])(xxxl|xxl|xxs|[2-5]xl|xl|xs|x-large|xx-large)(?![\w-])", text)
         if letter:
-            parsed.size = LETTER_SIZES[letter.group(1) or letter.group(2)]
+            parsed.size = LETTER_SIZES[next(g for g in letter.groups() if g)]
 
     def _features_in(self, text: str, parsed: Parsed) -> None:
         if self._feature_re is None:
@@ -264,6 +283,10 @@ class MessageParser:
         recipient = self._recipient_re.search(text)
         if recipient:
             parsed.recipient = RECIPIENTS[recipient.group(1)]
+            parsed.audience = RECIPIENT_AUDIENCE.get(parsed.recipient)
+        said = _AUDIENCE_RE.search(text)
+        if said and not _negated(text, said.start()):
+            parsed.audience = AUDIENCE_WORDS[said.group(1)]
         parsed.gift = bool(re.search(r"\b(gift|present|birthday|christmas|xmas|anniversary|surprise)\b", text)) \
             or (parsed.recipient not in (None, "myself"))
         purpose = self._purpose_re.search(text)

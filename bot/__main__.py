@@ -1,4 +1,4 @@
-"""Command line: python -m bot {index,train,run,bench}."""
+"""Command line: python -m bot {index,train,run,bench,bench-catalog}."""
 from __future__ import annotations
 
 import argparse
@@ -11,14 +11,16 @@ from bot.settings import ROOT, load_settings
 
 def cmd_index(args) -> int:
     from actions.runtime import index_settings, make_encoder
-    from embeddings.catalog import load_catalog
+    from embeddings.catalog import catalog_for_start
     from embeddings.index import build_or_load
 
     settings = load_settings()
-    report = load_catalog(settings.catalog_path)
-    print(report.summary().splitlines()[0] + f" from {settings.catalog_path}")
-    for line, reason in report.errors[:20]:
-        print(f"  line {line}: {reason}")
+    try:
+        report = catalog_for_start(settings.catalog_path, settings.shop_currency)
+    except RuntimeError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"{settings.catalog_path} ({report.format}):\n{report.summary()}")
     encoder = make_encoder(settings)
     result = build_or_load(report.products, encoder, settings.path("index_cache_dir"),
                            index_settings(settings), progress=True)
@@ -40,7 +42,16 @@ def cmd_run(args) -> int:
     from bot.launcher import Stack
     from bot.training import ensure_model
 
+    from embeddings.catalog import catalog_for_start
+
     settings = load_settings()
+    try:
+        # A catalog that is refused or loads no products stops the start, with its report.
+        report = catalog_for_start(settings.catalog_path, settings.shop_currency)
+    except RuntimeError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"catalog {settings.catalog_path} ({report.format}): {report.summary()}", flush=True)
     model = ensure_model(settings, quiet=False)
     if args.scaled:
         from bot.scaled import ScaledStack, scaled_settings
@@ -102,6 +113,12 @@ def cmd_run(args) -> int:
         stack.stop()
         print("stopped.")
     return 0
+
+
+def cmd_bench_catalog(args) -> int:
+    from bot.bench_catalog import main as bench_catalog_main
+
+    return bench_catalog_main(args)
 
 
 def cmd_bench(args) -> int:
@@ -182,6 +199,12 @@ def main(argv=None) -> int:
     bench.add_argument("--no-long-messages", dest="long_messages", action="store_false",
                        help="skip the greeting latency under a flood of long messages")
     bench.set_defaults(func=cmd_bench)
+    shop = commands.add_parser("bench-catalog", help="import, index and turn costs of a shop's own catalog")
+    shop.add_argument("--rows", type=int, default=30_000, help="rows per format for the import timing")
+    shop.add_argument("--big-mb", type=int, default=200, help="size of the streamed import (0: skip)")
+    shop.add_argument("--variants", type=int, default=50_000, help="variants in the index build (0: skip)")
+    shop.add_argument("--turns", type=int, default=40, help="REST turns on a shared catalog (0: skip)")
+    shop.set_defaults(func=cmd_bench_catalog)
     load = commands.add_parser("load", help="load test (loopback, bounded): throughput, latency, errors, storage")
     load.add_argument("--targets", default="scaled", help="comma-separated: scaled, default, stock")
     load.add_argument("--rasa", default="1,2", help="Rasa servers of the scaled target, e.g. 1,2 (side by side)")

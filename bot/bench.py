@@ -173,7 +173,9 @@ def synthetic_catalog(base_index, size: int):
     vectors = base_index.vectors[picks] + rng.normal(0, 0.04, (size, base_index.vectors.shape[1])).astype(np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     factors = rng.uniform(0.7, 1.3, size)
-    products = [replace(base_index.products[p], id=f"SYN-{i:06d}", price=round(base_index.products[p].price * f, 2))
+    products = [replace(base_index.products[p], id=f"SYN-{i:06d}",
+                        variants=tuple(replace(v, id=f"SYN-{i:06d}:{n}", price=round(v.price * f, 2))
+                                       for n, v in enumerate(base_index.products[p].variants)))
                 for i, (p, f) in enumerate(zip(picks, factors))]
     return products, vectors
 

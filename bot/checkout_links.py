@@ -40,6 +40,7 @@ class CheckoutLine:
     quantity: int
     unit_price: float
     currency: str
+    variant_id: str = ""      # the colour / size bought ("" for a product without variants)
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,8 @@ class CheckoutSigner:
     def sign(self, customer_id: str, lines: Sequence[CheckoutLine], services: Sequence[Tuple[str, str]] = (),
              now: Optional[float] = None, ref: Optional[str] = None) -> str:
         body = {"v": VERSION, "c": customer_id,
-                "l": [[l.product_id, int(l.quantity), round(float(l.unit_price), 2), l.currency] for l in lines],
+                "l": [[l.product_id, int(l.quantity), round(float(l.unit_price), 2), l.currency]
+                      + ([l.variant_id] if l.variant_id else []) for l in lines],
                 "s": [[service, product] for service, product in services],
                 "t": int(time.time() if now is None else now), "r": ref or secrets.token_hex(12)}
         payload = _b64(json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
@@ -97,7 +99,8 @@ class CheckoutSigner:
             body = json.loads(_unb64(payload))
             link = CheckoutLink(
                 customer_id=str(body["c"]),
-                lines=tuple(CheckoutLine(str(p), int(q), float(price), str(cur)) for p, q, price, cur in body["l"]),
+                lines=tuple(CheckoutLine(str(p), int(q), float(price), str(cur), str(variant[0]) if variant else "")
+                            for p, q, price, cur, *variant in body["l"]),
                 services=tuple((str(s), str(p)) for s, p in body["s"]),
                 issued_at=int(body["t"]), ref=str(body["r"]))
         except (ValueError, KeyError, TypeError) as exc:   # signed by us, so only a bug gets here
@@ -125,6 +128,10 @@ def link_secret(settings) -> str:
 def shop_checkout_query(link: CheckoutLink) -> dict:
     """The query the shop's checkout page gets: the same items format as before links were signed."""
     query = {"items": ",".join(f"{l.product_id}:{l.quantity}" for l in link.lines)}
+    variants = [f"{l.product_id}:{l.variant_id}" for l in link.lines if l.variant_id]
+    if variants:
+        # which variant (colour / size) of each product, as "product:variant"
+        query["variants"] = ",".join(variants)
     if link.services:
         query["services"] = ",".join(f"{s}:{p}" for s, p in link.services)
     query["assistant_ref"] = link.order_ref

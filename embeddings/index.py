@@ -22,7 +22,9 @@ import faiss
 import numpy as np
 
 from embeddings.catalog import Product, catalog_fingerprint, product_from_row
-from embeddings.filters import SearchFilters
+from embeddings.colours import colour_terms
+from embeddings.filters import SearchFilters, size_key
+from embeddings.products import under
 
 logger = logging.getLogger(__name__)
 
@@ -90,13 +92,18 @@ class ProductIndex:
         return cls(products, vectors, cls.make_faiss_index(vectors, kind, settings), kind, settings)
 
     def _build_columns(self) -> None:
-        """Column arrays so filters become vectorised masks, not Python loops."""
-        self._price = np.array([p.price for p in self.products], dtype=np.float64)
-        self._in_stock = np.array([p.in_stock for p in self.products], dtype=bool)
+        """Column arrays so filters become vectorised masks, not Python loops.
+        Budget, colour, size and stock are columns over variants."""
         self._category = self._codes([p.category.lower() for p in self.products])
         self._brand = self._codes([p.brand.lower() for p in self.products])
-        self._colour = self._membership([{c.lower() for c in p.colours} for p in self.products])
-        self._size = self._membership([{s.upper() for s in p.sizes} for p in self.products])
+        self._audience = self._membership([set(p.audience) for p in self.products])
+        self._has_audience = np.array([bool(p.audience) for p in self.products], dtype=bool)
+        variants = [(row, v) for row, p in enumerate(self.products) for v in p.variants]
+        self._v_product = np.array([row for row, _ in variants], dtype=np.int64)
+        self._v_price = np.array([v.price for _, v in variants], dtype=np.float64)
+        self._v_in_stock = np.array([v.in_stock for _, v in variants], dtype=bool)
+        self._v_colour = self._membership([colour_terms(v.colour) if v.colour else set() for _, v in variants])
+        self._v_size = self._membership([{size_key(v.size)} if v.size else set() for _, v in variants])
 
     @staticmethod
     def _codes(values: List[str]) -> Tuple[Dict[str, int], np.ndarray]:
@@ -120,8 +127,8 @@ class ProductIndex:
         ids = [vocabulary[w] for w in wanted if w in vocabulary]
         return np.isin(codes, ids) if ids else np.zeros(len(codes), dtype=bool)
 
-    def _any_member(self, columns: Dict[str, np.ndarray], wanted: Sequence[str]) -> np.ndarray:
-        mask = np.zeros(len(self.products), dtype=bool)
+    def _any_member(self, columns: Dict[str, np.ndarray], wanted: Sequence[str], size: int) -> np.ndarray:
+        mask = np.zeros(size, dtype=bool)
         for value in wanted:
             if value in columns:
                 mask |= columns[value]
@@ -134,21 +141,31 @@ class ProductIndex:
             return None
         mask = np.ones(len(self.products), dtype=bool)
         if f.categories:
-            mask &= self._any_code(self._category, f.categories)
+            vocabulary, codes = self._category
+            nodes = [key for key in vocabulary if any(under(key, c) for c in f.categories)]
+            mask &= self._any_code(self._category, nodes)
         if f.brands:
             mask &= self._any_code(self._brand, f.brands)
         if f.exclude_brands:
             mask &= ~self._any_code(self._brand, f.exclude_brands)
-        if f.min_price is not None:
-            mask &= self._price >= f.min_price
-        if f.max_price is not None:
-            mask &= self._price <= f.max_price
-        if f.colours:
-            mask &= self._any_member(self._colour, f.colours)
-        if f.sizes:
-            mask &= self._any_member(self._size, f.sizes)
-        if f.in_stock:
-            mask &= self._in_stock
+        if f.audience:
+            allowed = set(f.audience) | ({"unisex"} if set(f.audience) & {"women", "men"} else set())
+            mask &= self._any_member(self._audience, sorted(allowed), len(self.products)) | ~self._has_audience
+        if f.on_variants:
+            fits = np.ones(len(self._v_product), dtype=bool)
+            if f.min_price is not None:
+                fits &= self._v_price >= f.min_price
+            if f.max_price is not None:
+                fits &= self._v_price <= f.max_price
+            if f.colours:
+                fits &= self._any_member(self._v_colour, f.colours, len(fits))
+            if f.sizes:
+                fits &= self._any_member(self._v_size, f.sizes, len(fits))
+            if f.in_stock:
+                fits &= self._v_in_stock
+            has = np.zeros(len(self.products), dtype=bool)
+            has[self._v_product[fits]] = True
+            mask &= has
         for product_id in f.exclude_ids:
             position = self.position.get(product_id)
             if position is not None:

@@ -77,11 +77,13 @@ def test_csv_import_with_lists_and_bad_rows(tmp_path):
 
 
 def test_csv_missing_required_column(tmp_path):
+    import pytest
+    from embeddings.catalog import CatalogError
+
     path = tmp_path / "broken.csv"
     path.write_text("id,title\nA,B\n")
-    report = load_catalog(path)
-    assert report.loaded == 0
-    assert report.errors[0][0] == 1 and "price" in report.errors[0][1]
+    with pytest.raises(CatalogError, match="header lacks column.*price"):
+        load_catalog(path)
 
 
 def test_cli_reports_counts(tmp_path, capsys):

@@ -101,7 +101,8 @@ def test_cache_is_reused_and_rebuilt_when_catalog_changes(runtime, tmp_path):
     assert again.from_cache and again.key == first.key
     assert again.seconds < 1.0
     np.testing.assert_allclose(again.index.vectors, first.index.vectors)
-    changed = [replace(products[0], price=products[0].price + 1)] + products[1:]
+    dearer = tuple(replace(v, price=v.price + 1) for v in products[0].variants)
+    changed = [replace(products[0], variants=dearer)] + products[1:]
     rebuilt = build_or_load(changed, runtime.encoder, tmp_path, settings, progress=False)
     assert not rebuilt.from_cache and rebuilt.key != first.key
     assert rebuilt.index.by_id[products[0].id].price == products[0].price + 1

@@ -98,8 +98,9 @@ def test_add_products_writes_valid_catalog_rows_and_keeps_existing(tmp_path):
             "536371,22729,,1,12/5/2010 8:45,1,12583,France"]
     report = parse_orders(HEADER + "\n".join(rows) + "\n")
     out = tmp_path / "catalog.jsonl"
+    # (a catalog is priced in one currency: the shop's own product is in GBP too)
     out.write_text(json.dumps({"id": "OWN-1", "title": "Own", "description": "d", "category": "x",
-                               "brand": "b", "price": 1, "currency": "EUR"}) + "\n")
+                               "brand": "b", "price": 1, "currency": "GBP"}) + "\n")
     added = add_products(report.lines, out, {"catalog_category": "homeware", "catalog_brand": "Shop",
                                              "catalog_currency": "GBP"})
     assert (added.added, added.kept) == (1, 1)

@@ -46,6 +46,7 @@ class Product:
     url: str = ""
     image: str = ""
     reason: str = ""
+    variant_id: str = ""       # the variant the card shows; add to cart buys that one
 
     @property
     def price_text(self) -> str:
@@ -102,7 +103,8 @@ def product_from(raw: Any) -> Optional[Product]:
     price = float(price) if isinstance(price, (int, float)) and not isinstance(price, bool) else None
     return Product(id=product_id, title=title, price=price, currency=_text(raw.get("currency")) or "EUR",
                    category=_text(raw.get("category")), brand=_text(raw.get("brand")),
-                   url=_text(raw.get("url")), image=_text(raw.get("image")), reason=_text(raw.get("reason")))
+                   url=_text(raw.get("url")), image=_text(raw.get("image")), reason=_text(raw.get("reason")),
+                   variant_id=_text(raw.get("variant_id")))
 
 
 def read_message(message: Any) -> Contract:
@@ -154,8 +156,10 @@ def payload(intent: str, entities: Optional[Dict[str, Any]] = None) -> str:
 def product_actions(product: Product) -> List[Button]:
     """The buttons every product card gets."""
     entities = {"product_id": product.id}
+    # the variant shown (colour / size asked for) is the one added to the cart
+    variant = {"product_id": product.variant_id or product.id}
     return [Button("Details", payload("ask_product_detail", entities)),
-            Button("Add to cart", payload("add_to_cart", entities)),
+            Button("Add to cart", payload("add_to_cart", variant)),
             Button("More like this", payload("more_like", entities))]
 
 

@@ -160,13 +160,16 @@
         link ? h("a", { className: "sa-card-title", href: link, target: "_blank", rel: "noopener" }, product.title)
              : h("div", { className: "sa-card-title" }, product.title),
         h("div", { className: "sa-card-price" }, money(product.price, product.currency)),
+        (product.colour || product.size)
+          ? h("div", { className: "sa-card-variant" }, [product.colour, product.size].filter(Boolean).join(", "))
+          : null,
         product.reason ? h("div", { className: "sa-card-reason" }, product.reason) : null),
       h("div", { className: "sa-card-actions" },
         h("button", { type: "button", className: "sa-button",
                       onClick: function () { send("Details: " + product.title, payload("ask_product_detail", id)); } },
           "Details"),
         h("button", { type: "button", className: "sa-button sa-primary",
-                      onClick: function () { send("Add to cart: " + product.title, payload("add_to_cart", id)); } },
+                      onClick: function () { send("Add to cart: " + product.title, payload("add_to_cart", { product_id: product.variant_id || product.id })); } },
           "Add to cart"),
         h("button", { type: "button", className: "sa-button",
                       onClick: function () { send("More like " + product.title, payload("more_like", id)); } },
