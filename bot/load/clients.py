@@ -129,7 +129,9 @@ class SocketCustomer:
         except Exception:
             pass
 
-    async def say(self, text: str, turns: List[Turn], errors: Dict[str, int]) -> None:
+    async def say(self, text: str, turns: List[Turn], errors: Dict[str, int]) -> bool:
+        """False when the turn failed: a reply may still come late, so the caller ends
+        this conversation rather than take that reply for the next message's."""
         started = time.monotonic()
         try:
             # emit() only queues the packet (like the widget, without an acknowledgement):
@@ -141,13 +143,13 @@ class SocketCustomer:
             self.record.maybe.append(text)
             errors["socketio_timeout"] = errors.get("socketio_timeout", 0) + 1
             turns.append(Turn("socketio", started, time.monotonic() - started, "timeout", text=text))
-            return
+            return False
         except Exception as error:
             self.record.maybe.append(text)
             kind = f"socketio:{type(error).__name__}"
             errors[kind] = errors.get(kind, 0) + 1
             turns.append(Turn("socketio", started, time.monotonic() - started, kind, text=text))
-            return
+            return False
         latency = time.monotonic() - started
         texts = [first.get("text") or ""]
         while True:
@@ -156,3 +158,4 @@ class SocketCustomer:
             except asyncio.TimeoutError:
                 break
         turns.append(Turn("socketio", started, latency, _outcome(texts), text=text))
+        return True
