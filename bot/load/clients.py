@@ -94,14 +94,15 @@ class RestCustomer:
 
 
 class SocketCustomer:
-    """Talks like rasa-webchat: session_request, then user_uttered; a turn ends
-    when the first reply has come and the bot has been quiet for `quiet` seconds."""
+    """Talks like rasa-webchat: session_request, then user_uttered."""
 
-    def __init__(self, base_url: str, timeout: float, transports: List[str], quiet: float = 0.3) -> None:
+    def __init__(self, base_url: str, timeout: float, transports: List[str]) -> None:
         import socketio
 
-        self.url, self.timeout, self.transports, self.quiet = base_url, timeout, transports, quiet
-        self.sio = socketio.AsyncClient(reconnection=False)
+        self.url, self.timeout, self.transports = base_url, timeout, transports
+        # engine.io's client gives up on an HTTP request after 5 s; a browser waits
+        # longer for a busy server, and so does a patient customer.
+        self.sio = socketio.AsyncClient(reconnection=False, request_timeout=timeout)
         self.received: "asyncio.Queue[dict]" = asyncio.Queue()
         self.confirmed: "asyncio.Queue" = asyncio.Queue()
         self.sio.on("session_confirm", self._confirm)
@@ -129,30 +130,37 @@ class SocketCustomer:
         except Exception:
             pass
 
-    async def say(self, text: str, turns: List[Turn], errors: Dict[str, int]) -> None:
+    async def say(self, text: str, turns: List[Turn], errors: Dict[str, int]) -> bool:
+        """One turn. The message is sent asking for socket.io's acknowledgement, which
+        the server gives once its handler has run the whole turn (rasa-webchat asks
+        for none; nothing changes for it): the replies that came before the
+        acknowledgement are this turn's, and an acknowledged message has been handled.
+        False when the turn failed: the caller ends this conversation."""
+        import socketio
+
         started = time.monotonic()
+        while not self.received.empty():             # late replies of an earlier turn
+            self.received.get_nowait()
         try:
-            # emit() only queues the packet (like the widget, without an acknowledgement):
-            # until a reply comes, the server may never have had it - stored once or not at all.
-            await self.sio.emit("user_uttered", {"message": text, "session_id": self.session, "customData": {}})
-            first = await asyncio.wait_for(self.received.get(), self.timeout)
-            self.record.sent.append(text)          # answered: the server has it, it must be stored once
-        except asyncio.TimeoutError:
-            self.record.maybe.append(text)
+            await self.sio.call("user_uttered", {"message": text, "session_id": self.session, "customData": {}},
+                                timeout=self.timeout)
+        except (asyncio.TimeoutError, socketio.exceptions.TimeoutError):
+            self.record.maybe.append(text)           # may have been handled, or never arrived
             errors["socketio_timeout"] = errors.get("socketio_timeout", 0) + 1
             turns.append(Turn("socketio", started, time.monotonic() - started, "timeout", text=text))
-            return
+            return False
         except Exception as error:
             self.record.maybe.append(text)
             kind = f"socketio:{type(error).__name__}"
             errors[kind] = errors.get(kind, 0) + 1
             turns.append(Turn("socketio", started, time.monotonic() - started, kind, text=text))
-            return
+            return False
         latency = time.monotonic() - started
-        texts = [first.get("text") or ""]
-        while True:
-            try:
-                texts.append((await asyncio.wait_for(self.received.get(), self.quiet)).get("text") or "")
-            except asyncio.TimeoutError:
-                break
-        turns.append(Turn("socketio", started, latency, _outcome(texts), text=text))
+        texts = []
+        while not self.received.empty():
+            texts.append(self.received.get_nowait().get("text") or "")
+        outcome = _outcome(texts)
+        # handled and stored - unless the server apologised (a store was unreachable: not stored)
+        (self.record.maybe if outcome == "apology" else self.record.sent).append(text)
+        turns.append(Turn("socketio", started, latency, outcome, text=text))
+        return True

@@ -97,7 +97,8 @@ async def drive(plan: Plan) -> Result:
                     for text in conversation(local, plan.requests):
                         if time.monotonic() >= deadline or len(turns) >= plan.max_turns:
                             break
-                        await client.say(text, turns, errors)
+                        if await client.say(text, turns, errors) is False:
+                            break
                 finally:
                     if isinstance(client, SocketCustomer):
                         await client.close()
