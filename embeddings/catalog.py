@@ -45,7 +45,7 @@ class Product:
 
     def embedding_text(self) -> str:
         """What the encoder sees: everything a customer might describe."""
-        parts = [self.title, self.category.replace("_", " "), self.brand, self.description]
+        parts = [part for part in (self.title, self.category.replace("_", " "), self.brand, self.description) if part]
         if self.colours:
             parts.append("colours: " + ", ".join(self.colours))
         if self.material:

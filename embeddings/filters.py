@@ -22,6 +22,7 @@ class SearchFilters:
     sizes: Tuple[str, ...] = ()            # available in any of these sizes
     in_stock: bool = False
     exclude_ids: FrozenSet[str] = field(default_factory=frozenset)
+    only_ids: Optional[FrozenSet[str]] = None   # only among these products (None: any)
 
     def normalized(self) -> "SearchFilters":
         return replace(
@@ -32,6 +33,7 @@ class SearchFilters:
             colours=_lower(self.colours),
             sizes=tuple(sorted({str(s).strip().upper() for s in self.sizes if str(s).strip()})),
             exclude_ids=frozenset(self.exclude_ids),
+            only_ids=None if self.only_ids is None else frozenset(self.only_ids),
         )
 
     def allows(self, product: Product) -> bool:
@@ -59,6 +61,8 @@ class SearchFilters:
         if f.in_stock and not product.in_stock:
             return False
         if product.id in f.exclude_ids:
+            return False
+        if f.only_ids is not None and product.id not in f.only_ids:
             return False
         return True
 

@@ -21,7 +21,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import faiss
 import numpy as np
 
-from embeddings.catalog import Product, catalog_fingerprint, product_from_row
+from embeddings.catalog import Product, catalog_fingerprint
 from embeddings.filters import SearchFilters
 
 logger = logging.getLogger(__name__)
@@ -153,6 +153,10 @@ class ProductIndex:
             position = self.position.get(product_id)
             if position is not None:
                 mask[position] = False
+        if f.only_ids is not None:
+            only = np.zeros(len(self.products), dtype=bool)
+            only[[self.position[i] for i in f.only_ids if i in self.position]] = True
+            mask &= only
         return mask
 
     # -- search -----------------------------------------------------------
@@ -234,14 +238,22 @@ def save_index(index: ProductIndex, directory: Path, info: Dict[str, object]) ->
             shutil.rmtree(staging, ignore_errors=True)
 
 
+def product_from_cache(row: Dict[str, object]) -> Product:
+    """The inverse of Product.to_dict: cached products were validated when imported
+    (and catalogs built in code, like the relevance command's, may leave fields empty)."""
+    row = dict(row)
+    row["suits"] = row.pop("for", ())
+    return Product(**{key: tuple(value) if isinstance(value, list) else value for key, value in row.items()})
+
+
 def load_cached_index(directory: Path, settings: IndexSettings) -> Optional[ProductIndex]:
     try:
         meta = json.loads((directory / "meta.json").read_text())
         vectors = np.load(directory / "vectors.npy")
         faiss_index = faiss.read_index(str(directory / "index.faiss"))
         with open(directory / "products.jsonl", encoding="utf-8") as handle:
-            products = [product_from_row(json.loads(line)) for line in handle if line.strip()]
-    except (OSError, ValueError, RuntimeError) as exc:
+            products = [product_from_cache(json.loads(line)) for line in handle if line.strip()]
+    except (OSError, ValueError, RuntimeError, TypeError) as exc:
         logger.warning("index cache at %s unusable (%s); rebuilding", directory, exc)
         return None
     if len(products) != vectors.shape[0] or faiss_index.ntotal != len(products):
