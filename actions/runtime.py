@@ -17,7 +17,8 @@ from bot.settings import Settings, load_settings
 from embeddings.catalog import Product, load_catalog
 from embeddings.categories import CategoryVocabulary
 from embeddings.encoder import Encoder
-from embeddings.index import IndexSettings, ProductIndex, build_or_load
+from embeddings.hybrid import ProductSearch, build_or_load_search, set_threads, settings_from
+from embeddings.index import IndexSettings, ProductIndex
 from embeddings.services import ServiceCatalog
 from actions.profiles import ProfileStore
 from actions.understanding import MessageParser, known_features
@@ -36,6 +37,8 @@ class Runtime:
     store: ProfileStore
     load_seconds: float
     index_from_cache: bool
+    # Hybrid product search (embeddings/hybrid.py) over the same index.
+    search: Optional[ProductSearch] = None
     # Behaviour signals built from the profile store, refreshed now and then
     # (actions/behaviour/live.py).
     behaviour_cache: Dict[str, object] = field(default_factory=dict)
@@ -52,11 +55,16 @@ class Runtime:
 
 
 def index_settings(settings: Settings) -> IndexSettings:
-    return IndexSettings(
-        ann_threshold=int(settings.ann_threshold), hnsw_m=int(settings.hnsw_m),
-        hnsw_ef_construction=int(settings.hnsw_ef_construction),
-        hnsw_ef_search=int(settings.hnsw_ef_search), exact_subset_limit=int(settings.exact_subset_limit),
-    )
+    return settings_from(settings)[0]
+
+
+def assistant_words() -> List[str]:
+    """Words the message parser understands: spelling correction leaves them alone."""
+    from actions import understanding as u
+
+    phrases = [*u.COLOUR_SYNONYMS, *u.LETTER_SIZES, *u.ORDINALS, *u.NUMBER_WORDS, *u.RECIPIENTS, *u.STYLES,
+               *u.MATERIALS, *u.PURPOSES, *u.CHEAPER, *u.PRICIER, *u.NEGATORS]
+    return sorted({word for phrase in phrases for word in phrase.lower().split()})
 
 
 def make_encoder(settings: Settings) -> Encoder:
@@ -73,11 +81,17 @@ def build_runtime(settings: Optional[Settings] = None, progress: bool = False) -
         logger.warning("catalog line %s skipped: %s", line, reason)
     if not report.products:
         raise RuntimeError(f"catalog {settings.catalog_path} has no valid products")
+    set_threads(int(settings.faiss_threads))
     encoder = make_encoder(settings)
-    loaded = build_or_load(report.products, encoder, settings.path("index_cache_dir"),
-                           index_settings(settings), progress=progress)
+    index_config, search_config = settings_from(settings)
+    loaded_search = build_or_load_search(report.products, encoder, settings.path("index_cache_dir"),
+                                         index_config, search_config, progress=progress)
+    loaded = loaded_search.index
     index = loaded.index
     categories = CategoryVocabulary.load(settings.categories_path, {p.category for p in index.products})
+    search = loaded_search.search
+    search.speller = search.speller.with_known(
+        [word for phrase, _ in categories.phrases for word in phrase.split()] + assistant_words())
     parser = MessageParser(
         category_phrases=categories.phrases,
         brands={p.brand for p in index.products},
@@ -88,7 +102,7 @@ def build_runtime(settings: Optional[Settings] = None, progress: bool = False) -
         settings=settings, index=index, encoder=encoder,
         services=ServiceCatalog.load(settings.services_path, settings.complements_path),
         categories=categories, parser=parser, store=ProfileStore(settings.profile_db_url),
-        load_seconds=time.perf_counter() - started, index_from_cache=loaded.from_cache,
+        load_seconds=time.perf_counter() - started, index_from_cache=loaded.from_cache, search=search,
     )
     encoder.encode_query("warm up the encoder")
     logger.info("runtime ready in %.2fs (%d products, index %s, %s)", runtime.load_seconds,

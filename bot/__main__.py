@@ -10,9 +10,9 @@ from bot.settings import ROOT, load_settings
 
 
 def cmd_index(args) -> int:
-    from actions.runtime import index_settings, make_encoder
+    from actions.runtime import make_encoder
     from embeddings.catalog import load_catalog
-    from embeddings.index import build_or_load
+    from embeddings.hybrid import build_or_load_search, settings_from
 
     settings = load_settings()
     report = load_catalog(settings.catalog_path)
@@ -20,11 +20,14 @@ def cmd_index(args) -> int:
     for line, reason in report.errors[:20]:
         print(f"  line {line}: {reason}")
     encoder = make_encoder(settings)
-    result = build_or_load(report.products, encoder, settings.path("index_cache_dir"),
-                           index_settings(settings), progress=True)
+    index_config, search_config = settings_from(settings)
+    loaded = build_or_load_search(report.products, encoder, settings.path("index_cache_dir"),
+                                  index_config, search_config, progress=True)
+    result = loaded.index
     state = "reused cached" if result.from_cache else "built"
+    lexical = "reused" if loaded.lexical_from_cache else "built"
     print(f"index {state}: {len(result.index.products)} products, {result.index.kind}, "
-          f"{result.seconds:.2f}s, key {result.key}")
+          f"{loaded.seconds:.2f}s (lexical index {lexical}), key {result.key}")
     return 0
 
 

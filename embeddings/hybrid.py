@@ -189,6 +189,31 @@ class ProductSearch:
         return SearchResult(hits, query, corrections)
 
 
+    def pins(self, result: SearchResult) -> bool:
+        """Did the lexical side pin the query to a product? Its model number was typed,
+        or the best hit's title, brand or SKU holds every word of the query that is
+        not everyday conversation ("do you have the pacewell vela 3")."""
+        if not result.hits:
+            return False
+        top = result.hits[0]
+        if top.exact_code:
+            return True
+        everyday = self._everyday_terms()
+        words = [t for t in tokenize(result.query) if t not in everyday]
+        if not words or top.lexical <= 0:
+            return False
+        fields = search_fields(top.product)
+        named = set(tokenize(" ".join((fields["title"], fields["brand"], fields["sku"]))))
+        return all(word in named for word in words)
+
+    def _everyday_terms(self) -> frozenset:
+        known = self.speller.known
+        if getattr(self, "_everyday_for", None) is not known:
+            self._everyday = frozenset(t for word in known for t in tokenize(word))
+            self._everyday_for = known
+        return self._everyday
+
+
 def settings_from(settings) -> Tuple[IndexSettings, SearchSettings]:
     """Index and search settings from the project's settings (bot/settings.yml + environment)."""
     index = IndexSettings(

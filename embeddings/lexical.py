@@ -34,8 +34,9 @@ class LexicalIndex:
         fields: Dict[str, bm25s.BM25] = {}
         for name in FIELDS:
             corpus = [tokenize(t[name]) for t in texts]
+            if not any(corpus):
+                continue            # a field no product fills (titles-only catalogs) scores nothing
             model = bm25s.BM25(k1=k1, b=b)
-            # An empty-token entry keeps bm25s happy on fields that are empty everywhere.
             model.index(corpus, show_progress=progress, create_empty_token=True)
             fields[name] = model
         return cls(fields, len(products))

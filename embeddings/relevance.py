@@ -136,8 +136,12 @@ def evaluate(search, judgments: Judgments, queries: Sequence[str], mode: str,
         rankings[query] = ranked
         ndcgs.append(ndcg_at_10(ranked, judged))
         good.append(has_good(ranked, judged))
-        only = search.search(query, SearchFilters(only_ids=frozenset(judged)), TOP, mode=mode, vector=vector)
-        judged_ndcgs.append(ndcg_at_10([h.product.id for h in only.hits], judged))
+        only = search.search(query, SearchFilters(only_ids=frozenset(judged)), len(judged), mode=mode,
+                             vector=vector)
+        reranked = [h.product.id for h in only.hits]
+        # judged products the mode did not return at all (no word in common) rank last
+        reranked += sorted(set(judged) - set(reranked))
+        judged_ndcgs.append(ndcg_at_10(reranked, judged))
     return ModeReport(mode, float(np.mean(ndcgs)), float(np.mean(judged_ndcgs)), float(np.mean(good)),
                       float(np.percentile(times, 50)), float(np.percentile(times, 95)), rankings)
 

@@ -49,7 +49,17 @@ class Speller:
         self.counts = counts
         self.settings = settings
         self.known = set(chat_words()) | {w.lower() for w in known}
-        self.targets = [w for w, n in counts.items() if n >= settings.min_count and len(w) >= 3]
+        self.targets = self._by_length(counts, settings)
+
+    @staticmethod
+    def _by_length(counts: Dict[str, int], settings: SpellingSettings) -> Dict[int, List[str]]:
+        """Correction targets grouped by length: a word is only compared with words
+        whose length is within the edits allowed (a few thousand, not the whole vocabulary)."""
+        groups: Dict[int, List[str]] = {}
+        for word, count in counts.items():
+            if count >= settings.min_count and len(word) >= 3:
+                groups.setdefault(len(word), []).append(word)
+        return groups
 
     @staticmethod
     def word_counts(texts_per_product: Iterable[Sequence[str]]) -> Dict[str, int]:
@@ -86,7 +96,8 @@ class Speller:
             return None
         split = self._split(word)
         limit = 2 if len(word) >= self.settings.long_word else 1
-        found = [item for item in process.extract(word, self.targets, scorer=OSA.distance,
+        nearby = [w for size in range(len(word) - limit, len(word) + limit + 1) for w in self.targets.get(size, ())]
+        found = [item for item in process.extract(word, nearby, scorer=OSA.distance,
                                                   score_cutoff=limit, limit=50) if item[0] not in self.known]
         if found:
             # closest first, then same first letter (typos rarely hit it), then the commoner word
