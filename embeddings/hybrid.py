@@ -34,9 +34,9 @@ from embeddings.tokens import tokenize
 logger = logging.getLogger(__name__)
 
 MODES = ("hybrid", "lexical", "dense")
-# Bump when tokens.py, search_fields.py or the artefact's layout change: the
+# Bump when tokens.py, search_fields.py, the word counts or the layout change: the
 # lexical artefact is rebuilt under a new name next to the FAISS index.
-LEXICAL_FORMAT_VERSION = 1
+LEXICAL_FORMAT_VERSION = 2
 
 DEFAULT_FIELD_WEIGHTS = {"title": 1.0, "sku": 1.0, "category": 0.6, "brand": 0.8, "options": 0.5,
                          "description": 0.3}

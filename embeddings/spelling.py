@@ -18,7 +18,7 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from embeddings.tokens import fold, stem
+from embeddings.tokens import fold, raw_words, stem
 
 CHAT_WORDS_FILE = Path(__file__).with_name("chat_words.txt")
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
@@ -48,7 +48,8 @@ class Speller:
                  known: Iterable[str] = ()) -> None:
         self.counts = counts
         self.settings = settings
-        self.known = set(chat_words()) | {w.lower() for w in known}
+        self.chat = chat_words()
+        self.known = set(self.chat) | {w.lower() for w in known}
         self.targets = self._by_length(counts, settings)
 
     @staticmethod
@@ -63,11 +64,11 @@ class Speller:
 
     @staticmethod
     def word_counts(texts_per_product: Iterable[Sequence[str]]) -> Dict[str, int]:
-        """In how many products each word occurs (words as written, folded)."""
+        """In how many products each word occurs."""
         counts: Dict[str, int] = {}
         for texts in texts_per_product:
-            for word in {w for text in texts for w in _WORD.findall(fold(text))}:
-                word = word.replace("'", "").replace("’", "")
+            # the tokeniser's view of a word ("banker's" -> "banker"), letters only
+            for word in {w for text in texts for raw in raw_words(text) for w in re.findall(r"[a-z]+", raw)}:
                 counts[word] = counts.get(word, 0) + 1
         return counts
 
@@ -83,6 +84,7 @@ class Speller:
         """The same speller, also leaving these words alone (the assistant's own vocabulary)."""
         speller = Speller.__new__(Speller)
         speller.counts, speller.settings, speller.targets = self.counts, self.settings, self.targets
+        speller.chat = self.chat
         speller.known = self.known | {w.lower() for w in words}
         return speller
 
@@ -98,7 +100,7 @@ class Speller:
         limit = 2 if len(word) >= self.settings.long_word else 1
         nearby = [w for size in range(len(word) - limit, len(word) + limit + 1) for w in self.targets.get(size, ())]
         found = [item for item in process.extract(word, nearby, scorer=OSA.distance,
-                                                  score_cutoff=limit, limit=50) if item[0] not in self.known]
+                                                  score_cutoff=limit, limit=50) if item[0] not in self.chat]
         if found:
             # closest first, then same first letter (typos rarely hit it), then the commoner word
             best = min(found, key=lambda item: (item[1], item[0][0] != word[0], -self.counts[item[0]], item[0]))
