@@ -123,13 +123,19 @@ def candidates(runtime, state: SearchState, filters: SearchFilters, count: int,
         vector = vector if vector is not None else query_vector(runtime, state)
         hits = runtime.index.search_vector(vector, filters, count)
         return Candidates([(h.product, h.score, False) for h in hits], max((h.score for h in hits), default=0.0))
-    result = runtime.search.search(query_text(runtime, state), filters, count)
+    text = query_text(runtime, state)
+    result = runtime.search.search(text, filters, count)
     similarities = [h.similarity for h in result.hits if h.similarity is not None]
     low, high = (min(similarities), max(similarities)) if similarities else (0.0, 0.2)
     hits = [(h.product, low + h.score * (high - low) + (EXACT_CODE_BONUS if h.exact_code else 0.0), h.exact_code)
             for h in result.hits]
-    return Candidates(hits, max(similarities, default=0.0), runtime.search.pins(result),
-                      result.query if result.corrections else None)
+    best = max(similarities, default=0.0)
+    if result.corrections and result.hits:
+        # Whether this is a product request at all is judged on the words as typed:
+        # a correction makes any text look more like the catalog ("weather" -> "leather").
+        typed = runtime.encoder.encode_query(text)
+        best = float(max(runtime.index.vectors[runtime.index.position[h.product.id]] @ typed for h in result.hits))
+    return Candidates(hits, best, runtime.search.pins(result), result.query if result.corrections else None)
 
 
 def query_vector(runtime, state: SearchState) -> np.ndarray:

@@ -226,7 +226,8 @@ def settings_from(settings) -> Tuple[IndexSettings, SearchSettings]:
         candidates=int(settings.search_candidates), field_weights=parse_weights(settings.search_field_weights),
         bm25_k1=float(settings.bm25_k1), bm25_b=float(settings.bm25_b),
         spelling=SpellingSettings(enabled=bool(settings.spelling), min_length=int(settings.spelling_min_length),
-                                  long_word=int(settings.spelling_long_word)),
+                                  long_word=int(settings.spelling_long_word),
+                                  same_first_letter=bool(settings.spelling_same_first_letter)),
     )
     return index, search
 

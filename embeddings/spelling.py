@@ -41,6 +41,9 @@ class SpellingSettings:
     min_length: int = 4          # shorter words are too ambiguous to correct
     long_word: int = 8           # from this length two edits are allowed, below one
     min_count: int = 1           # a correction target must occur in this many products
+    # Typos rarely hit a word's first letter, and a different first letter is how
+    # everyday words turn into catalog words ("weather" -> "leather", "want" -> "pant").
+    same_first_letter: bool = True
 
 
 class Speller:
@@ -98,7 +101,8 @@ class Speller:
             return None
         split = self._split(word)
         limit = 2 if len(word) >= self.settings.long_word else 1
-        nearby = [w for size in range(len(word) - limit, len(word) + limit + 1) for w in self.targets.get(size, ())]
+        nearby = [w for size in range(len(word) - limit, len(word) + limit + 1) for w in self.targets.get(size, ())
+                  if not self.settings.same_first_letter or w[0] == word[0]]
         found = [item for item in process.extract(word, nearby, scorer=OSA.distance,
                                                   score_cutoff=limit, limit=50) if item[0] not in self.chat]
         if found:

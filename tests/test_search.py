@@ -210,3 +210,40 @@ def test_bad_judgments_raise_a_clear_error(tmp_path):
     path.write_text("query\tproduct_id\tproduct_title\trelevance\n\t1\tBar\t3\n")
     with pytest.raises(JudgmentsError, match="empty query"):
         read_judgments(path)
+
+
+# -- in the assistant ---------------------------------------------------------------------
+def _misspelt(word: str) -> str:
+    return word[:2] + word[3:]          # one letter dropped after the first two
+
+
+def _brand_with_long_name(runtime):
+    brands = sorted({p.brand for p in runtime.index.products if p.brand.isalpha() and len(p.brand) >= 7})
+    return brands[len(brands) // 2]
+
+
+def test_model_number_request_gets_that_product(conversation, runtime):
+    from actions.recommend import ActionRecommend
+
+    product = sorted(runtime.index.products, key=lambda p: p.id)[len(runtime.index.products) // 3]
+    conversation.run(ActionRecommend, f"I'm looking for {product.id}", "request_product")
+    shown = conversation.products()
+    assert shown and shown[0]["id"] == product.id
+
+
+def test_misspelt_brand_is_corrected_and_said(conversation, runtime):
+    from actions.recommend import ActionRecommend
+
+    brand = _brand_with_long_name(runtime)
+    typo = _misspelt(brand.lower())
+    conversation.run(ActionRecommend, f"anything from {typo}?", "request_product")
+    shown = conversation.products()
+    assert shown and shown[0]["brand"] == brand
+    assert f"Showing results for *anything from {brand.lower()}?*" in conversation.text()
+
+
+def test_correction_does_not_turn_small_talk_into_a_product_request(conversation):
+    from actions.recommend import ActionRecommend
+
+    conversation.run(ActionRecommend, "what's the weather like tomorrow", "request_product")
+    assert conversation.products() == [] and "not sure" in conversation.text()
