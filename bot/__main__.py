@@ -182,6 +182,8 @@ def main(argv=None) -> int:
     bench = commands.add_parser("bench", help="measure latency, search speed and memory")
     bench.add_argument("--turns", type=int, default=60)
     bench.add_argument("--synthetic", type=int, default=100_000)
+    bench.add_argument("--search-only", action="store_true",
+                       help="only the in-process hybrid search figures (no stack, no turns)")
     bench.add_argument("--no-long-messages", dest="long_messages", action="store_false",
                        help="skip the greeting latency under a flood of long messages")
     bench.set_defaults(func=cmd_bench)
