@@ -62,8 +62,8 @@ class SearchSettings:
     lexical_weight: float = 0.7
     candidates: int = 100           # per side, before fusion
     field_weights: Dict[str, float] = field(default_factory=lambda: dict(DEFAULT_FIELD_WEIGHTS))
-    bm25_k1: float = 1.5
-    bm25_b: float = 0.75
+    bm25_k1: float = 0.9           # product texts are short: term repeats and length matter less
+    bm25_b: float = 0.5
     spelling: SpellingSettings = SpellingSettings()
 
     def __post_init__(self) -> None:
