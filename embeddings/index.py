@@ -167,11 +167,12 @@ class ProductIndex:
         return self.search_vector(self.encoder.encode_query(query), filters, k)
 
     def search_vector(self, query: np.ndarray, filters: SearchFilters = SearchFilters(),
-                      k: int = 5) -> List[SearchHit]:
+                      k: int = 5, mask: Optional[np.ndarray] = None) -> List[SearchHit]:
+        """`mask`: self.mask(filters) when the caller has it already (hybrid search)."""
         if k <= 0 or not self.products:
             return []
         query = np.ascontiguousarray(query, dtype=np.float32).reshape(1, -1)
-        mask = self.mask(filters)
+        mask = self.mask(filters) if mask is None else mask
         if mask is None:
             positions, scores = self._faiss_search(query, k, None)
         else:
