@@ -24,10 +24,12 @@ def test_a_model_number_gets_its_product(rest):
 
 
 def test_a_misspelt_brand_gets_that_brand_and_says_so(rest):
-    brands = sorted({p.brand for p in catalog() if p.brand.isalpha() and len(p.brand) >= 7})
+    products = catalog()
+    brands = sorted({p.brand for p in products if p.brand.isalpha() and len(p.brand) >= 7})
     brand = brands[len(brands) // 2]
-    typo = brand[:2] + brand[3:]
-    replies = rest.say(f"typo-{uuid.uuid4().hex[:8]}", f"show me something from {typo.lower()}")
+    category = next(p.category for p in products if p.brand == brand).replace("_", " ")
+    typo = (brand[:2] + brand[3:]).lower()
+    replies = rest.say(f"typo-{uuid.uuid4().hex[:8]}", f"I'm looking for {typo} {category}")
     shown = first_products(replies)
-    assert shown and shown[0]["brand"] == brand
-    assert f"Showing results for *show me something from {brand.lower()}*" in text_of(replies)
+    assert shown and shown[0]["brand"] == brand, text_of(replies)
+    assert f"Showing results for *I'm looking for {brand.lower()} {category}*" in text_of(replies)
