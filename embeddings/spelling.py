@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 from rapidfuzz import process
-from rapidfuzz.distance import OSA
+from rapidfuzz.distance import OSA, Indel
 
 from embeddings.tokens import fold, raw_words, stem
 
@@ -106,8 +106,10 @@ class Speller:
         found = [item for item in process.extract(word, nearby, scorer=OSA.distance,
                                                   score_cutoff=limit, limit=50) if item[0] not in self.chat]
         if found:
-            # closest first, then same first letter (typos rarely hit it), then the commoner word
-            best = min(found, key=lambda item: (item[1], item[0][0] != word[0], -self.counts[item[0]], item[0]))
+            # closest first, then same first letter (typos rarely hit it), then a dropped or
+            # doubled letter before a swapped one ("coner" -> "corner", not "cover"), then the commoner word
+            best = min(found, key=lambda item: (item[1], item[0][0] != word[0], Indel.distance(word, item[0]),
+                                                -self.counts[item[0]], item[0]))
             if split is None or best[1] == 1 and self.counts[best[0]] >= min(self.counts[p] for p in split.split()):
                 return best[0]
         return split
