@@ -123,3 +123,8 @@ CAPABILITIES = ("I can find products for you (try \"noise cancelling headphones 
                 "(\"cheaper\", \"in blue\", \"not that brand\"), answer questions about them, compare two, "
                 "manage your cart and checkout, suggest services like delivery, assembly or protection plans, "
                 "and tell you - or forget - what I know about you.")
+
+
+def searched_for(query: str) -> str:
+    """Said when a typo was corrected, so the customer sees what was searched."""
+    return f"Showing results for *{' '.join(query.split())[:120]}*"

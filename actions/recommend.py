@@ -202,7 +202,8 @@ class ActionRecommend(ShopAction):
         result = recommend(runtime, state, taste, k, exclude_seen=exclude_seen,
                            may_relax_cheaper=parsed.direction != "cheaper")
 
-        if self._unanchored(state, parsed) and result.best_similarity < float(runtime.settings.min_relevance):
+        if self._unanchored(state, parsed) and result.best_similarity < float(runtime.settings.min_relevance) \
+                and not result.lexical_match:
             # Nothing in the message ties it to the catalog, and nothing is close:
             # it is not a product request, so no products.
             if intent == "request_product" and runtime.category_matcher is not None:
@@ -219,6 +220,8 @@ class ActionRecommend(ShopAction):
         shown_now = [p.id for p, _ in result.items]
         state = replace(state, seen=list(dict.fromkeys(state.seen + shown_now)))
         intro = self._intro(runtime, state, result.relaxed, intent, exclude_seen)
+        if result.searched_for:
+            intro = messages.searched_for(result.searched_for) + "\n" + intro
         question, buttons, asked = self._one_question(runtime, state, prefs)
         text = messages.products_text(result.items, intro=intro)
         if promotion is not None:

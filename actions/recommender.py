@@ -64,6 +64,11 @@ class Recommendation:
     relaxed: List[str]
     filters: SearchFilters
     best_similarity: float = 0.0
+    # The lexical side pinned the request to products (a model number, or a title/brand
+    # holding every word asked for), however unlike the products' texts it reads.
+    lexical_match: bool = False
+    # The query after typo correction, when a word was corrected ("Showing results for ...").
+    searched_for: Optional[str] = None
 
 
 def effective_max_price(runtime, state: SearchState) -> Optional[float]:
@@ -93,6 +98,46 @@ def filters_for(runtime, state: SearchState, taste: Taste, exclude_seen: bool) -
         in_stock=True, exclude_ids=frozenset(exclude_ids),
         audience=(state.audience,) if state.audience and state.audience != "unisex" else (),
     )
+
+
+EXACT_CODE_BONUS = 10.0   # a product whose model number was typed stays first whatever the boosts
+
+
+def query_text(runtime, state: SearchState) -> str:
+    return state.query or (runtime.categories.name(state.category) if state.category else "popular products")
+
+
+@dataclass
+class Candidates:
+    hits: List[Tuple[Product, float, bool]]     # product, base score on the similarity scale, exact code
+    best_similarity: float = 0.0
+    lexical_match: bool = False
+    searched_for: Optional[str] = None
+
+
+def candidates(runtime, state: SearchState, filters: SearchFilters, count: int,
+               vector: Optional[np.ndarray]) -> Candidates:
+    """"More like #2" searches by the product's vector; everything else through the
+    hybrid search (typos, model numbers, BM25 + FAISS), whose fused score is put on
+    the scale of the candidates' cosine similarities so the re-ranking boosts keep
+    the weight they were tuned with."""
+    if vector is not None or runtime.search is None:
+        vector = vector if vector is not None else query_vector(runtime, state)
+        hits = runtime.index.search_vector(vector, filters, count)
+        return Candidates([(h.product, h.score, False) for h in hits], max((h.score for h in hits), default=0.0))
+    text = query_text(runtime, state)
+    result = runtime.search.search(text, filters, count)
+    similarities = [h.similarity for h in result.hits if h.similarity is not None]
+    low, high = (min(similarities), max(similarities)) if similarities else (0.0, 0.2)
+    hits = [(h.product, low + h.score * (high - low) + (EXACT_CODE_BONUS if h.exact_code else 0.0), h.exact_code)
+            for h in result.hits]
+    best = max(similarities, default=0.0)
+    if result.corrections and result.hits:
+        # Whether this is a product request at all is judged on the words as typed:
+        # a correction makes any text look more like the catalog ("weather" -> "leather").
+        typed = runtime.encoder.encode_query(text)
+        best = float(max(runtime.index.vectors[runtime.index.position[h.product.id]] @ typed for h in result.hits))
+    return Candidates(hits, best, runtime.search.pins(result), result.query if result.corrections else None)
 
 
 def query_vector(runtime, state: SearchState) -> np.ndarray:
@@ -214,7 +259,8 @@ def shown_variant(product: Product, filters: SearchFilters) -> Product:
 
 def recommend(runtime, state: SearchState, taste: Taste, k: int, exclude_seen: bool = False,
               may_relax_cheaper: bool = True) -> Recommendation:
-    vector = query_vector(runtime, state)
+    # A product to search around ("more like #2") is searched by its vector.
+    vector = query_vector(runtime, state) if runtime.product(state.like_id) is not None else None
     relaxed: List[str] = []
     attempt = state
     for relax in (None, "cheaper", "colour", "size", "brand"):
@@ -236,15 +282,16 @@ def recommend(runtime, state: SearchState, taste: Taste, k: int, exclude_seen: b
         elif relax is not None:
             continue
         filters = filters_for(runtime, attempt, taste, exclude_seen)
-        hits = runtime.index.search_vector(vector, filters, k * CANDIDATE_FACTOR)
-        hits = [h for h in hits if not _avoids(h.product, taste)]
+        found = candidates(runtime, attempt, filters, k * CANDIDATE_FACTOR, vector)
+        hits = [(p, score) for p, score, _ in found.hits if not _avoids(p, taste)]
         if hits:
-            boosts = behaviour_boosts(runtime, taste, [h.product.id for h in hits])
-            ranked = sorted(((h.product, _score(runtime, h.product, h.score, attempt, taste, boosts))
-                             for h in hits), key=lambda item: -item[1])
+            boosts = behaviour_boosts(runtime, taste, [p.id for p, _ in hits])
+            ranked = sorted(((p, _score(runtime, p, score, attempt, taste, boosts))
+                             for p, score in hits), key=lambda item: -item[1])
             products = [shown_variant(p, filters) for p in _diverse(ranked, k)]
             items = [(p, reason_for(runtime, p, attempt, taste, boosts)) for p in products]
-            return Recommendation(items, relaxed, filters, max(h.score for h in hits))
+            return Recommendation(items, relaxed, filters, found.best_similarity, found.lexical_match,
+                                  found.searched_for)
     return Recommendation([], relaxed, filters_for(runtime, state, taste, exclude_seen))
 
 

@@ -20,7 +20,8 @@ from embeddings.categories import CategoryVocabulary
 from embeddings.category_match import CategoryMatcher
 from embeddings.colours import colour_terms
 from embeddings.encoder import Encoder
-from embeddings.index import IndexSettings, ProductIndex, build_or_load
+from embeddings.hybrid import ProductSearch, build_or_load_search, set_threads, settings_from
+from embeddings.index import IndexSettings, ProductIndex
 from embeddings.services import ServiceCatalog
 from actions.messages import set_shop_currency
 from actions.profiles import ProfileStore
@@ -40,6 +41,8 @@ class Runtime:
     store: ProfileStore
     load_seconds: float
     index_from_cache: bool
+    # Hybrid product search (embeddings/hybrid.py) over the same index.
+    search: Optional[ProductSearch] = None
     # Behaviour signals built from the profile store, refreshed now and then
     # (actions/behaviour/live.py).
     behaviour_cache: Dict[str, object] = field(default_factory=dict)
@@ -47,6 +50,7 @@ class Runtime:
     variant_owner: Dict[str, str] = field(default_factory=dict)
     # the catalog's categories by meaning (embeddings/category_match.py)
     category_matcher: Optional[CategoryMatcher] = None
+    currency: str = "EUR"                          # the catalog's (budgets, services)
 
     @property
     def products(self) -> Dict[str, Product]:
@@ -69,11 +73,16 @@ class Runtime:
 
 
 def index_settings(settings: Settings) -> IndexSettings:
-    return IndexSettings(
-        ann_threshold=int(settings.ann_threshold), hnsw_m=int(settings.hnsw_m),
-        hnsw_ef_construction=int(settings.hnsw_ef_construction),
-        hnsw_ef_search=int(settings.hnsw_ef_search), exact_subset_limit=int(settings.exact_subset_limit),
-    )
+    return settings_from(settings)[0]
+
+
+def assistant_words() -> List[str]:
+    """Words the message parser understands: spelling correction leaves them alone."""
+    from actions import understanding as u
+
+    phrases = [*u.COLOUR_SYNONYMS, *u.LETTER_SIZES, *u.ORDINALS, *u.NUMBER_WORDS, *u.RECIPIENTS, *u.STYLES,
+               *u.MATERIALS, *u.PURPOSES, *u.CHEAPER, *u.PRICIER, *u.NEGATORS]
+    return sorted({word for phrase in phrases for word in phrase.lower().split()})
 
 
 def make_encoder(settings: Settings) -> Encoder:
@@ -97,13 +106,19 @@ def build_runtime(settings: Optional[Settings] = None, progress: bool = False) -
     started = time.perf_counter()
     settings = settings or load_settings()
     report = checked_catalog(settings)
+    set_threads(int(settings.faiss_threads))
     encoder = make_encoder(settings)
-    loaded = build_or_load(report.products, encoder, settings.path("index_cache_dir"),
-                           index_settings(settings), progress=progress)
+    index_config, search_config = settings_from(settings)
+    loaded_search = build_or_load_search(report.products, encoder, settings.path("index_cache_dir"),
+                                         index_config, search_config, progress=progress)
+    loaded = loaded_search.index
     index = loaded.index
     categories = CategoryVocabulary.load(settings.categories_path,
                                          {p.category: p.category_path for p in index.products},
                                          sized_keys={p.category for p in index.products if len(p.sizes) > 1})
+    search = loaded_search.search
+    search.speller = search.speller.with_known(
+        [word for phrase, _ in categories.phrases for word in phrase.split()] + assistant_words())
     parser = MessageParser(
         category_phrases=categories.phrases,
         brands={p.brand for p in index.products},
@@ -116,13 +131,14 @@ def build_runtime(settings: Optional[Settings] = None, progress: bool = False) -
         services=ServiceCatalog.load(settings.services_path, settings.complements_path,
                                      report.currency or index.products[0].currency),
         categories=categories, parser=parser, store=ProfileStore(settings.profile_db_url),
-        load_seconds=time.perf_counter() - started, index_from_cache=loaded.from_cache,
+        load_seconds=time.perf_counter() - started, index_from_cache=loaded.from_cache, search=search,
         variant_owner={v.id: p.id for p in index.products for v in p.variants if v.id != p.id},
         category_matcher=CategoryMatcher.build({p.category: p.category_path for p in index.products}, encoder,
                                                settings.path("index_cache_dir"),
                                                float(settings.category_match_threshold)),
     )
-    set_shop_currency(report.currency or index.products[0].currency)
+    runtime.currency = report.currency or index.products[0].currency
+    set_shop_currency(runtime.currency)
     encoder.encode_query("warm up the encoder")
     logger.info("runtime ready in %.2fs (%d products, index %s, %s)", runtime.load_seconds,
                 len(index.products), index.kind, "cached" if loaded.from_cache else "built")
@@ -151,6 +167,8 @@ def reset_runtime_for_tests(runtime: Optional[Runtime] = None) -> None:
     global _runtime
     with _lock:
         _runtime = runtime
+        if runtime is not None:
+            set_shop_currency(runtime.currency)       # the amounts follow the runtime in use
 
 
 def warm_up_in_background() -> threading.Thread:

@@ -10,9 +10,9 @@ from bot.settings import ROOT, load_settings
 
 
 def cmd_index(args) -> int:
-    from actions.runtime import index_settings, make_encoder
+    from actions.runtime import make_encoder
     from embeddings.catalog import catalog_for_start
-    from embeddings.index import build_or_load
+    from embeddings.hybrid import build_or_load_search, settings_from
 
     settings = load_settings()
     try:
@@ -22,11 +22,14 @@ def cmd_index(args) -> int:
         return 1
     print(f"{settings.catalog_path} ({report.format}):\n{report.summary()}")
     encoder = make_encoder(settings)
-    result = build_or_load(report.products, encoder, settings.path("index_cache_dir"),
-                           index_settings(settings), progress=True)
+    index_config, search_config = settings_from(settings)
+    loaded = build_or_load_search(report.products, encoder, settings.path("index_cache_dir"),
+                                  index_config, search_config, progress=True)
+    result = loaded.index
     state = "reused cached" if result.from_cache else "built"
+    lexical = "reused" if loaded.lexical_from_cache else "built"
     print(f"index {state}: {len(result.index.products)} products, {result.index.kind}, "
-          f"{result.seconds:.2f}s, key {result.key}")
+          f"{loaded.seconds:.2f}s (lexical index {lexical}), key {result.key}")
     return 0
 
 
@@ -196,6 +199,8 @@ def main(argv=None) -> int:
     bench = commands.add_parser("bench", help="measure latency, search speed and memory")
     bench.add_argument("--turns", type=int, default=60)
     bench.add_argument("--synthetic", type=int, default=100_000)
+    bench.add_argument("--search-only", action="store_true",
+                       help="only the in-process hybrid search figures (no stack, no turns)")
     bench.add_argument("--no-long-messages", dest="long_messages", action="store_false",
                        help="skip the greeting latency under a flood of long messages")
     bench.set_defaults(func=cmd_bench)

@@ -225,6 +225,29 @@ def line(label: str, samples: List[float]) -> str:
     return f"  {label:<44} p50 {percentile(samples, 50):8.2f} ms   p95 {percentile(samples, 95):8.2f} ms"
 
 
+def search_only(settings, args) -> int:
+    """`python -m bot bench --search-only`: in-process search figures, no stack."""
+    from actions.runtime import build_runtime
+
+    runtime = build_runtime(settings)
+    print(hybrid_section(runtime, args.synthetic, product_queries(200, category_prices(settings))))
+    return 0
+
+
+def hybrid_section(runtime, size: int, queries: List[str]) -> str:
+    from bot.bench_search import bench_hybrid, bench_threads, bench_torch_threads, report
+    from embeddings.index import ProductIndex
+    from embeddings.hybrid import settings_from
+
+    products, vectors = synthetic_catalog(runtime.index, size)
+    hybrid = bench_hybrid(runtime, products, vectors, queries[:100])
+    flat = ProductIndex.from_vectors(products, vectors, settings_from(runtime.settings)[0], kind="flat")
+    query_vectors = np.stack([runtime.encoder.encode_query(q) for q in queries[:160]])
+    threads = bench_threads(flat, query_vectors)
+    torch_threads = bench_torch_threads(runtime.encoder, queries[:30])
+    return report(line, hybrid, threads, torch_threads)
+
+
 def main(args) -> int:
     from actions.runtime import build_runtime
     from bot.launcher import Stack
@@ -236,6 +259,11 @@ def main(args) -> int:
                  "ACTIONS_PORT": os.environ.get("BENCH_ACTIONS_PORT", "25055"), "RASA_API_TOKEN": uuid.uuid4().hex,
                  "REST_CHANNEL_TOKEN": uuid.uuid4().hex, "TRUSTED_PROXIES": "127.0.0.1"}
     settings = load_settings(dict(os.environ, **overrides))
+    if getattr(args, "search_only", False):
+        try:
+            return search_only(settings, args)
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
     prices = category_prices(settings)
     stack = Stack(settings, ensure_model(settings, quiet=True), scratch / "logs", extra_env=overrides)
     print(f"starting the stack on ports {settings.rasa_port}/{settings.actions_port} ...", flush=True)
@@ -258,6 +286,7 @@ def main(args) -> int:
         stack.stop()
     runtime = build_runtime(settings)
     search = bench_search(runtime, args.synthetic, product_queries(200, prices))
+    hybrid = hybrid_section(runtime, args.synthetic, product_queries(200, prices))
     shutil.rmtree(scratch, ignore_errors=True)
 
     greet50, rec50 = percentile(turns["greet"], 50), percentile(turns["recommend"], 50)
@@ -292,5 +321,6 @@ def main(args) -> int:
     print(f"  demo catalog, encode + index from scratch   {search['demo_build_s']:8.2f} s")
     print(f"  demo catalog, reload from cache             {search['demo_reload_s']:8.3f} s")
     print(f"  synthetic {search['big_size']:,} vectors, {search['big_kind']} build    {search['big_build_s']:8.2f} s")
+    print(hybrid)
     print(f"\nAction server memory (RSS after the turns): {memory:.0f} MB")
     return 0

@@ -41,6 +41,7 @@ class SearchFilters:
     in_stock: bool = False
     exclude_ids: FrozenSet[str] = field(default_factory=frozenset)
     audience: Tuple[str, ...] = ()         # women / men / kids / unisex; unknown audience passes
+    only_ids: Optional[FrozenSet[str]] = None   # only among these products (None: any)
 
     def normalized(self) -> "SearchFilters":
         return replace(
@@ -52,6 +53,7 @@ class SearchFilters:
             sizes=tuple(sorted({size_key(s) for s in self.sizes if str(s).strip()})),
             exclude_ids=frozenset(self.exclude_ids),
             audience=_lower(self.audience),
+            only_ids=None if self.only_ids is None else frozenset(self.only_ids),
         )
 
     def allows(self, product: Product) -> bool:
@@ -74,6 +76,8 @@ class SearchFilters:
         if brand in f.exclude_brands:
             return False
         if product.id in f.exclude_ids:
+            return False
+        if f.only_ids is not None and product.id not in f.only_ids:
             return False
         if f.audience and not audience_fits(product.audience, f.audience):
             return False

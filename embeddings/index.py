@@ -21,10 +21,10 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import faiss
 import numpy as np
 
-from embeddings.catalog import Product, catalog_fingerprint, product_from_row
+from embeddings.catalog import Product, catalog_fingerprint
 from embeddings.colours import colour_terms
 from embeddings.filters import SearchFilters, size_key
-from embeddings.products import under
+from embeddings.products import product_from_cache, under
 
 logger = logging.getLogger(__name__)
 
@@ -170,6 +170,10 @@ class ProductIndex:
             position = self.position.get(product_id)
             if position is not None:
                 mask[position] = False
+        if f.only_ids is not None:
+            only = np.zeros(len(self.products), dtype=bool)
+            only[[self.position[i] for i in f.only_ids if i in self.position]] = True
+            mask &= only
         return mask
 
     # -- search -----------------------------------------------------------
@@ -180,11 +184,12 @@ class ProductIndex:
         return self.search_vector(self.encoder.encode_query(query), filters, k)
 
     def search_vector(self, query: np.ndarray, filters: SearchFilters = SearchFilters(),
-                      k: int = 5) -> List[SearchHit]:
+                      k: int = 5, mask: Optional[np.ndarray] = None) -> List[SearchHit]:
+        """`mask`: self.mask(filters) when the caller has it already (hybrid search)."""
         if k <= 0 or not self.products:
             return []
         query = np.ascontiguousarray(query, dtype=np.float32).reshape(1, -1)
-        mask = self.mask(filters)
+        mask = self.mask(filters) if mask is None else mask
         if mask is None:
             positions, scores = self._faiss_search(query, k, None)
         else:
@@ -257,8 +262,8 @@ def load_cached_index(directory: Path, settings: IndexSettings) -> Optional[Prod
         vectors = np.load(directory / "vectors.npy")
         faiss_index = faiss.read_index(str(directory / "index.faiss"))
         with open(directory / "products.jsonl", encoding="utf-8") as handle:
-            products = [product_from_row(json.loads(line)) for line in handle if line.strip()]
-    except (OSError, ValueError, RuntimeError) as exc:
+            products = [product_from_cache(json.loads(line)) for line in handle if line.strip()]
+    except (OSError, ValueError, RuntimeError, TypeError) as exc:
         logger.warning("index cache at %s unusable (%s); rebuilding", directory, exc)
         return None
     if len(products) != vectors.shape[0] or faiss_index.ntotal != len(products):

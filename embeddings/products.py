@@ -176,3 +176,19 @@ class Product:
             del data["variants"]
             data.update(price=only.price, availability=only.availability)
         return {k: v for k, v in data.items() if v not in (None, "", [])}
+
+
+def product_from_cache(row: Dict[str, Any]) -> Product:
+    """The inverse of Product.to_dict, without the import's checks: cached products
+    were checked when imported (and catalogs built in code, like the relevance
+    command's from bare titles, may leave text fields empty)."""
+    if "variants" in row:
+        variants = tuple(Variant(**variant) for variant in row["variants"])
+    else:
+        variants = (Variant(id=row["id"], price=row["price"], availability=row.get("availability", "in_stock")),)
+    return Product(
+        id=row["id"], title=row.get("title", ""), description=row.get("description", ""), brand=row.get("brand", ""),
+        currency=row.get("currency", ""), category_path=tuple(row.get("category", ())), variants=variants,
+        google_category=row.get("google_category", ""), audience=tuple(row.get("for", ())),
+        material=row.get("material"), rating=row.get("rating"), url=row.get("url", ""),
+        image_url=row.get("image_url", ""), features=tuple(row.get("features", ())), tags=tuple(row.get("tags", ())))
