@@ -96,10 +96,12 @@ class RestCustomer:
 class SocketCustomer:
     """Talks like rasa-webchat: session_request, then user_uttered."""
 
-    def __init__(self, base_url: str, timeout: float, transports: List[str]) -> None:
+    def __init__(self, base_url: str, timeout: float, transports: List[str], late_reply: float = 5.0,
+                 quiet: float = 0.3) -> None:
         import socketio
 
         self.url, self.timeout, self.transports = base_url, timeout, transports
+        self.late_reply, self.quiet = late_reply, quiet
         # engine.io's client gives up on an HTTP request after 5 s; a browser waits
         # longer for a busy server, and so does a patient customer.
         self.sio = socketio.AsyncClient(reconnection=False, request_timeout=timeout)
@@ -159,6 +161,14 @@ class SocketCustomer:
         texts = []
         while not self.received.empty():
             texts.append(self.received.get_nowait().get("text") or "")
+        # In the scale-out profile replies travel through Redis to the customer's room
+        # and may come just after the acknowledgement: wait for them a moment.
+        while True:
+            try:
+                wait = self.quiet if texts else self.late_reply
+                texts.append((await asyncio.wait_for(self.received.get(), wait)).get("text") or "")
+            except asyncio.TimeoutError:
+                break
         outcome = _outcome(texts)
         # handled and stored - unless the server apologised (a store was unreachable: not stored)
         (self.record.maybe if outcome == "apology" else self.record.sent).append(text)
