@@ -16,13 +16,9 @@ TRAINING_DATA_GLOB = "data/*.yml"
 
 
 def training_data(settings: Settings) -> List[Path]:
-    """Hand-written data plus the training half of the shared real phrasing."""
-    from bot.shared_training import write_training_half
-
-    generated = write_training_half(settings)
-    files = sorted(ROOT.glob(TRAINING_DATA_GLOB))
-    text = generated.read_text(encoding="utf-8")
-    return files + ([generated] if "intent:" in text else [])
+    """The committed training data: hand-written files and the generated ones
+    (bot/nlu/generate.py). Never the shared measurement files."""
+    return sorted(ROOT.glob(TRAINING_DATA_GLOB))
 
 
 def display(path: Path) -> str:
