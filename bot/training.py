@@ -13,6 +13,8 @@ from bot.settings import ROOT, Settings
 # Rasa training inputs. The catalog under data/catalog is not training data.
 TRAINING_FILES = ("config.yml", "domain.yml")
 TRAINING_DATA_GLOB = "data/*.yml"
+# Rasa components of ours whose code shapes the features the model is trained on.
+COMPONENT_FILES = ("bot/rasa_plugins/sentence_featurizer.py", "bot/rasa_plugins/onnx_encoder.py")
 
 
 def training_data(settings: Settings) -> List[Path]:
@@ -25,12 +27,22 @@ def display(path: Path) -> str:
     return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
 
 
+def nlu_encoder_dir(settings: Settings) -> Path:
+    """The ONNX export of the sentence encoder (made once, then reused by fingerprint)."""
+    from embeddings.onnx_export import ensure_exported
+
+    return ensure_exported(settings.path("nlu_encoder_cache_dir"), settings.embedding_model)
+
+
 def model_hash(settings: Settings) -> str:
     digest = hashlib.sha256()
     rasa_lock = ROOT / "requirements" / "rasa.txt"
-    for path in [ROOT / name for name in TRAINING_FILES] + training_data(settings) + [rasa_lock]:
+    components = [ROOT / name for name in COMPONENT_FILES if (ROOT / name).exists()]
+    for path in [ROOT / name for name in TRAINING_FILES] + training_data(settings) + [rasa_lock] + components:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
+    # The encoder's fingerprint names its export directory.
+    digest.update(nlu_encoder_dir(settings).name.encode())
     return digest.hexdigest()[:16]
 
 
@@ -52,6 +64,8 @@ def rasa_env(settings: Settings) -> dict:
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     env.setdefault("RASA_TELEMETRY_ENABLED", "false")
     env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+    # Where the Rasa-side featurizer finds the ONNX sentence encoder.
+    env["NLU_ENCODER_DIR"] = str(nlu_encoder_dir(settings))
     return env
 
 
