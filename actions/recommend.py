@@ -16,6 +16,8 @@ from actions import messages, preferences, state as slots
 from actions.base import ShopAction, intent_of
 from actions.recommender import recommend, taste_from_profile
 from actions.behaviour.promote import promotion_for
+from actions.closest_kinds import not_carried_reply
+from actions.language import foreign_language, reply_for
 from actions.references import resolve
 from actions.state import SearchState
 from actions.understanding import Parsed
@@ -112,10 +114,18 @@ class ActionRecommend(ShopAction):
     NAME = "action_recommend"
 
     def handle(self, runtime, dispatcher: CollectingDispatcher, tracker: Tracker,
-               domain: Dict[Text, Any], intent: Optional[str] = None) -> List[Dict[Text, Any]]:
+               domain: Dict[Text, Any], intent: Optional[str] = None,
+               unsure: bool = False) -> List[Dict[Text, Any]]:
+        """`unsure`: the classifier was not confident (action_fallback); products
+        only for a close match, otherwise the fallback's answer."""
         intent = intent or intent_of(tracker)
         customer = slots.customer_id(tracker)
-        parsed = runtime.parser.parse(slots.latest_text(tracker))
+        text = slots.latest_text(tracker)
+        language = foreign_language(text)
+        if language and intent == "request_product":
+            dispatcher.utter_message(text=reply_for(language))
+            return []
+        parsed = runtime.parser.parse(text)
         apply_payload_entities(tracker, parsed)
         profile = runtime.store.get(customer)
         prefs = profile.preferences if profile else {}
@@ -167,10 +177,16 @@ class ActionRecommend(ShopAction):
         result = recommend(runtime, state, taste, k, exclude_seen=exclude_seen,
                            may_relax_cheaper=parsed.direction != "cheaper")
 
-        if self._unanchored(state, parsed) and result.best_similarity < float(runtime.settings.min_relevance):
+        threshold = float(runtime.settings.unsure_min_relevance if unsure else runtime.settings.min_relevance)
+        if self._unanchored(state, parsed) and result.best_similarity < threshold:
             # Nothing in the message ties it to the catalog, and nothing is close:
             # it is not a product request, so no products.
-            dispatcher.utter_message(text="I'm not sure that's something we sell. " + messages.CAPABILITIES)
+            if unsure or intent != "request_product":
+                dispatcher.utter_message(text=("Sorry, I didn't quite get that. " if unsure else
+                                               "I'm not sure that's something we sell. ") + messages.CAPABILITIES)
+            else:
+                # A product request for something the catalog doesn't have.
+                not_carried_reply(runtime, dispatcher, parsed.text)
             return []
         if not result.items:
             return self._nothing_found(runtime, dispatcher, state, exclude_seen)
