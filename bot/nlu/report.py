@@ -31,6 +31,8 @@ class NluReport:
     counts: Dict[str, int]
     parse_ms: float
     misses: Dict[str, List[Tuple[str, str]]] = field(default_factory=dict)
+    # What the misses were read as, per group (intent -> count).
+    missed_as: Dict[str, Dict[str, int]] = field(default_factory=dict)
 
     def lines(self) -> List[str]:
         out = [f"SIMMC 2.0 turns, intent accepted:        {self.simmc:.3f} ({self.counts['simmc']} turns)"]
@@ -39,6 +41,9 @@ class NluReport:
         out.append(f"WANDS queries, read as product requests:  {self.wands:.3f} ({self.counts['wands']} queries)")
         out.append(f"CLINC150 out-of-scope, declined:          {self.clinc:.3f} ({self.counts['clinc']} requests)")
         out.append(f"parse time per message (batch, one process): {self.parse_ms:.1f} ms")
+        for group, counts in sorted(self.missed_as.items()):
+            top = sorted(counts.items(), key=lambda item: -item[1])[:6]
+            out.append(f"  misses in {group} read as: " + ", ".join(f"{name} {n}" for name, n in top))
         return out
 
 
@@ -70,15 +75,22 @@ def measure(settings: Settings, model: Path, keep_misses: int = 0) -> NluReport:
     wands_pred = predicted[len(turns):len(turns) + len(queries)]
     clinc_pred = predicted[len(turns) + len(queries):]
 
+    missed_as: Dict[str, Dict[str, int]] = defaultdict(lambda: defaultdict(int))
     by_act: Dict[str, List[bool]] = defaultdict(list)
     misses: Dict[str, List[Tuple[str, str]]] = defaultdict(list)
     for turn, name in zip(turns, simmc_pred):
         hit = name in turn.accepted
         by_act[turn.act].append(hit)
+        if not hit:
+            missed_as[turn.act][name] += 1
         if not hit and len(misses[turn.act]) < keep_misses:
             misses[turn.act].append((turn.utterance, name))
     wands_hits = [name in PRODUCT_INTENTS for name in wands_pred]
     clinc_hits = [name in DECLINED_INTENTS for name in clinc_pred]
+    for group, names, hits in (("WANDS", wands_pred, wands_hits), ("CLINC", clinc_pred, clinc_hits)):
+        for name, hit in zip(names, hits):
+            if not hit:
+                missed_as[group][name] += 1
     if keep_misses:
         misses["WANDS"] = [(q, n) for q, n, h in zip(queries, wands_pred, wands_hits) if not h][:keep_misses]
         misses["CLINC"] = [(q, n) for q, n, h in zip(requests, clinc_pred, clinc_hits) if not h][:keep_misses]
@@ -89,7 +101,7 @@ def measure(settings: Settings, model: Path, keep_misses: int = 0) -> NluReport:
         wands=sum(wands_hits) / len(wands_hits),
         clinc=sum(clinc_hits) / len(clinc_hits),
         counts={"simmc": len(turns), "wands": len(queries), "clinc": len(requests)},
-        parse_ms=parse_ms, misses=dict(misses))
+        parse_ms=parse_ms, misses=dict(misses), missed_as={k: dict(v) for k, v in missed_as.items()})
 
 
 def main(args) -> int:
