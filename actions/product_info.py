@@ -90,6 +90,7 @@ def is_open_question(text: str) -> bool:
 
 class ActionProductDetails(ProductAction):
     NAME = "action_product_details"
+    INTENT = "ask_product_detail"
 
     def handle_product(self, runtime, dispatcher: CollectingDispatcher, tracker: Tracker,
                        product: Product, parsed: Parsed) -> List[Dict[Text, Any]]:
@@ -121,6 +122,8 @@ class ActionCompareProducts(ShopAction):
             dispatcher.utter_message(text=resolved.problem or
                                      "Which two should I compare? For example: \"compare 1 and 3\".")
             return []
+        if len(resolved.products) > 2:
+            dispatcher.utter_message(text="I can compare two at a time - here are the first two you meant.")
         first, second = resolved.products[:2]
         if first.id == second.id:
             dispatcher.utter_message(text="Those are the same product - pick two different numbers.")

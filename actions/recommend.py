@@ -207,7 +207,11 @@ class ActionRecommend(ShopAction):
             text=text, json_message=messages.products_payload(result.items, runtime.settings.shop_base_url),
             buttons=buttons or None,
         )
-        return [slots.set_shown(shown_now), SlotSet(slots.SEARCH, state.to_slot()), slots.set_focus(None)]
+        events = [slots.set_shown(shown_now), SlotSet(slots.SEARCH, state.to_slot()), slots.set_focus(None)]
+        if shown_ids and shown_ids != shown_now:
+            # "the one you showed me before" points into these.
+            events.append(SlotSet(slots.PREVIOUS, shown_ids))
+        return events
 
     @staticmethod
     def _unanchored(state: SearchState, parsed: Parsed) -> bool:
