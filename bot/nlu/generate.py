@@ -20,7 +20,7 @@ from bot.settings import ROOT
 
 GENERATOR_DIR = ROOT / "data" / "generator"
 OUTPUT = ROOT / "data" / "nlu_generated.yml"
-SEED = 12
+SEED = 16
 _SLOT = re.compile(r"\{([a-z_0-9]+)\}")
 _VOWEL_SOUND = re.compile(r"^(?:[aeio]|u(?![nsr]i|ni)|hour|honest|heir|[fhlmnrsx]\b)", re.IGNORECASE)
 
