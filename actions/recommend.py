@@ -181,7 +181,10 @@ class ActionRecommend(ShopAction):
         if self._unanchored(state, parsed) and result.best_similarity < threshold:
             # Nothing in the message ties it to the catalog, and nothing is close:
             # it is not a product request, so no products.
-            if unsure or intent != "request_product":
+            if unsure and _looks_like_a_search(runtime, parsed.text):
+                # A few words and nothing else, like a search box query: the closest kinds.
+                not_carried_reply(runtime, dispatcher, parsed.text)
+            elif unsure or intent != "request_product":
                 dispatcher.utter_message(text=("Sorry, I didn't quite get that. " if unsure else
                                                "I'm not sure that's something we sell. ") + messages.CAPABILITIES)
             else:
@@ -295,6 +298,21 @@ class ActionRecommend(ShopAction):
             "What are you shopping for today?"
         dispatcher.utter_message(text=text)
         return []
+
+
+_OPENERS = {"i", "i'm", "im", "can", "could", "would", "what", "how", "why", "who", "when", "where", "is", "are",
+            "do", "does", "please", "tell", "show", "hi", "hello", "hey", "yes", "no", "ok", "thanks"}
+
+
+def _looks_like_a_search(runtime, text: str) -> bool:
+    """Up to six words, no question, no opener, mostly real words (the encoder's own
+    vocabulary): what people type in a search box, not a keyboard mash."""
+    words = text.lower().split()
+    if not 0 < len(words) <= 6 or words[0] in _OPENERS or "?" in text:
+        return False
+    alphabetic = [w.strip(".,!;:'\"()") for w in words if any(ch.isalpha() for ch in w)]
+    known = runtime.known_words()
+    return bool(alphabetic) and sum(w in known for w in alphabetic) * 2 >= len(alphabetic)
 
 
 def _round_price(value: float) -> int:

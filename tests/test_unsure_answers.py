@@ -83,9 +83,18 @@ def test_question_the_description_does_not_answer_says_so(conversation, runtime)
 
 def test_request_for_something_not_carried_names_the_closest_kinds(conversation, runtime):
     carried = {p.category for p in runtime.products.values()}
-    conversation.run(ActionRecommend, "a grand piano for the music room", "request_product")
+    conversation.run(ActionRecommend, "a grand piano", "request_product")
     reply = conversation.messages[0]
     assert conversation.products() == [] and "don't carry" in reply["text"]
     kinds = [b["payload"] for b in reply.get("buttons") or []]
     assert len(kinds) == 3 and all(k.startswith("/request_product") for k in kinds)
     assert all(any(f'"{slug}"' in k for slug in carried) for k in kinds)
+
+
+def test_unsure_search_box_words_get_the_closest_kinds(conversation, runtime):
+    carried = {p.category for p in runtime.products.values()}
+    conversation.run(ActionFallback, "velvet chaise lounge", "nlu_fallback")
+    reply = conversation.messages[0]
+    if not conversation.products():
+        assert "don't carry" in reply["text"]
+        assert all(any(f'"{slug}"' in b["payload"] for slug in carried) for b in reply["buttons"])
