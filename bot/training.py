@@ -14,7 +14,8 @@ from bot.settings import ROOT, Settings
 TRAINING_FILES = ("config.yml", "domain.yml")
 TRAINING_DATA_GLOB = "data/*.yml"
 # Rasa components of ours whose code shapes the features the model is trained on.
-COMPONENT_FILES = ("bot/rasa_plugins/sentence_featurizer.py", "bot/rasa_plugins/onnx_encoder.py")
+COMPONENT_FILES = ("bot/rasa_plugins/sentence_featurizer.py", "bot/rasa_plugins/onnx_encoder.py",
+                   "bot/rasa_plugins/product_words.py", "data/generator/vocabulary.yml")
 
 
 def training_data(settings: Settings) -> List[Path]:
