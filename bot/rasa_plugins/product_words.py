@@ -92,7 +92,7 @@ class ProductWordsGuard(GraphComponent):
             score = next((r.get(PREDICTED_CONFIDENCE_KEY, 0.0) for r in ranking
                           if r.get(INTENT_NAME_KEY) == "request_product"), 0.0)
             message.set(INTENT, {INTENT_NAME_KEY: "request_product", PREDICTED_CONFIDENCE_KEY: float(score)},
-                        add_to_state_dict=True)
+                        add_to_output=True)
         return messages
 
     def process_training_data(self, training_data):
