@@ -50,16 +50,23 @@ class ProductAction(ShopAction, ABC):
     """An action about the one product the customer points at ("the second
     one", a button, the product in focus). A reference that fails gets its
     polite explanation and nothing else happens."""
+    INTENT = ""     # the intent a "which one?" button sends back
 
     def handle(self, runtime: Runtime, dispatcher: CollectingDispatcher, tracker: Tracker,
                domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        from actions.references import resolve_in_conversation
-        from actions.state import latest_text
+        from actions.references import choice_buttons, resolve_in_conversation
+        from actions.state import entity, latest_text
 
         parsed = runtime.parser.parse(latest_text(tracker))
+        quantity = entity(tracker, "quantity")
+        if quantity and str(quantity).isdigit() and 1 <= int(quantity) <= 99:
+            parsed.quantity = int(quantity)      # carried by a "which one?" button
         resolved = resolve_in_conversation(runtime, tracker, parsed)
         if resolved.first is None:
-            dispatcher.utter_message(text=resolved.problem)
+            # Ambiguous or unknown: ask, with a button per candidate; never act on a guess.
+            dispatcher.utter_message(text=resolved.problem,
+                                     buttons=choice_buttons(resolved, self.INTENT or intent_of(tracker),
+                                                            parsed.quantity) or None)
             return []
         return self.handle_product(runtime, dispatcher, tracker, resolved.first, parsed)
 

@@ -86,6 +86,24 @@ def cart_payload(runtime, lines):
 
 class ActionAddToCart(ProductAction):
     NAME = "action_add_to_cart"
+    INTENT = "add_to_cart"
+
+    def handle(self, runtime, dispatcher, tracker, domain):
+        from actions.references import choice_buttons, resolve_in_conversation
+
+        parsed = runtime.parser.parse(slots.latest_text(tracker))
+        if not (parsed.several or len(parsed.references) > 1):
+            return super().handle(runtime, dispatcher, tracker, domain)
+        # "both", "the first two", "#1 and #3": each of them, or a question - never a guess.
+        wanted = len(parsed.references) if len(parsed.references) > 1 else len(slots.shown(tracker))
+        resolved = resolve_in_conversation(runtime, tracker, parsed, wanted=max(2, wanted))
+        if not resolved.products:
+            dispatcher.utter_message(text=resolved.problem, buttons=choice_buttons(resolved, self.INTENT) or None)
+            return []
+        events = []
+        for product in resolved.products:
+            events = self.handle_product(runtime, dispatcher, tracker, product, parsed)
+        return events
 
     def handle_product(self, runtime, dispatcher, tracker, product, parsed):
         product = variant_for_cart(product, slots.search_state(tracker), parsed)

@@ -11,6 +11,7 @@ from actions.recommender import taste_from_profile
 
 class ActionLikeProduct(ProductAction):
     NAME = "action_like_product"
+    INTENT = "like_product"
 
     def handle_product(self, runtime, dispatcher, tracker, product, parsed):
         customer = slots.customer_id(tracker)
@@ -24,6 +25,7 @@ class ActionLikeProduct(ProductAction):
 
 class ActionDislikeProduct(ProductAction):
     NAME = "action_dislike_product"
+    INTENT = "dislike_product"
 
     def handle_product(self, runtime, dispatcher, tracker, product, parsed):
         runtime.store.set_feedback(slots.customer_id(tracker), product.id, -1, product.brand)

@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from embeddings.catalog import Product
 from actions import messages, state as slots
 from actions.base import ProductAction, ShopAction
+from actions.description_answers import answer_from_description
 from actions.offers import offer_for, send_services
 from actions.recommender import taste_from_profile
 from actions.references import resolve_in_conversation
@@ -73,16 +74,31 @@ def answer_question(product: Product, question: str, parsed) -> Optional[str]:
     words = [w for w in re.findall(r"[a-z][a-z-]{2,}", text) if w not in QUESTION_NOISE]
     unknown = [w for w in words if w not in product.description.lower() and w not in product.title.lower()]
     if words and unknown == words and re.search(r"^\s*(is|does|can|has|will|are)\b", text):
-        return f"I don't have that detail for the {product.title}; here's what I know:"
+        return NO_DETAIL
     return None
+
+
+# answer_question's verdict for a question that names nothing the attributes know.
+NO_DETAIL = "no detail"
+
+
+def is_open_question(text: str) -> bool:
+    """A question (not "tell me more about it"): worth looking up in the description."""
+    return bool(re.search(r"\?\s*$|^\s*(is|does|can|has|will|are|do|how|what|which|would|could|should)\b",
+                          text.lower()))
 
 
 class ActionProductDetails(ProductAction):
     NAME = "action_product_details"
+    INTENT = "ask_product_detail"
 
     def handle_product(self, runtime, dispatcher: CollectingDispatcher, tracker: Tracker,
                        product: Product, parsed: Parsed) -> List[Dict[Text, Any]]:
         answer = answer_question(product, parsed.text, parsed)
+        if answer == NO_DETAIL or (answer is None and is_open_question(parsed.text)
+                                   and not _asks_for_overview(parsed.text)):
+            answer = answer_from_description(runtime, product, parsed.text) or \
+                f"I don't have that detail for the {product.title}; here's what I know:"
         body = describe_product(product)
         dispatcher.utter_message(
             text=(answer + "\n" if answer else "") + body,
@@ -106,6 +122,8 @@ class ActionCompareProducts(ShopAction):
             dispatcher.utter_message(text=resolved.problem or
                                      "Which two should I compare? For example: \"compare 1 and 3\".")
             return []
+        if len(resolved.products) > 2:
+            dispatcher.utter_message(text="I can compare two at a time - here are the first two you meant.")
         first, second = resolved.products[:2]
         if first.id == second.id:
             dispatcher.utter_message(text="Those are the same product - pick two different numbers.")
@@ -133,6 +151,12 @@ class ActionCompareProducts(ShopAction):
         dispatcher.utter_message(text="\n".join(lines),
                                  json_message=messages.products_payload(items, runtime.settings.shop_base_url))
         return []
+
+
+def _asks_for_overview(text: str) -> bool:
+    """"Tell me more about it", "what is the second one": the whole description answers."""
+    return bool(re.search(r"\b(tell me|more about|details|info|what is (it|that|this|the \w+ one)\??$|"
+                          r"what's (it|that|this)\??$|describe)\b", text.lower()))
 
 
 def _span(sizes) -> str:

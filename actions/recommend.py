@@ -17,6 +17,7 @@ from actions import messages, preferences, state as slots
 from actions.base import ShopAction, intent_of
 from actions.recommender import recommend, taste_from_profile
 from actions.behaviour.promote import promotion_for
+from actions.language import foreign_language, reply_for
 from actions.references import resolve
 from actions.state import SearchState
 from actions.understanding import Parsed
@@ -133,7 +134,7 @@ def not_carried(runtime, text: str):
     keys = runtime.category_matcher.closest(runtime.encoder.encode_query(text), 3)
     names = [runtime.categories.name(k) for k in keys]
     listed = ", ".join(names[:-1]) + (" and " if len(names) > 1 else "") + names[-1] if names else ""
-    reply = "Sorry, I couldn't find anything like that." if vague else f"Sorry, we don't carry {thing}."
+    reply = "Sorry, we don't carry anything like that." if vague else f"Sorry, we don't carry {thing}."
     if listed:
         reply += f" The closest kinds of product we do carry are {listed}."
     buttons = [messages.payload_button(name.capitalize(), "request_product", {"category": key})
@@ -141,14 +142,30 @@ def not_carried(runtime, text: str):
     return reply, buttons or None
 
 
+def not_carried_reply(runtime, dispatcher, text: str) -> None:
+    if runtime.category_matcher is None:
+        dispatcher.utter_message(text="I'm not sure that's something we sell. " + messages.CAPABILITIES)
+        return
+    text, buttons = not_carried(runtime, text)
+    dispatcher.utter_message(text=text, buttons=buttons)
+
+
 class ActionRecommend(ShopAction):
     NAME = "action_recommend"
 
     def handle(self, runtime, dispatcher: CollectingDispatcher, tracker: Tracker,
-               domain: Dict[Text, Any], intent: Optional[str] = None) -> List[Dict[Text, Any]]:
+               domain: Dict[Text, Any], intent: Optional[str] = None,
+               unsure: bool = False) -> List[Dict[Text, Any]]:
+        """`unsure`: the classifier was not confident (action_fallback); products
+        only for a close match, otherwise the fallback's answer."""
         intent = intent or intent_of(tracker)
         customer = slots.customer_id(tracker)
-        parsed = runtime.parser.parse(slots.latest_text(tracker))
+        text = slots.latest_text(tracker)
+        language = foreign_language(text)
+        if language and intent == "request_product":
+            dispatcher.utter_message(text=reply_for(language))
+            return []
+        parsed = runtime.parser.parse(text)
         apply_payload_entities(tracker, parsed)
         profile = runtime.store.get(customer)
         prefs = profile.preferences if profile else {}
@@ -202,15 +219,17 @@ class ActionRecommend(ShopAction):
         result = recommend(runtime, state, taste, k, exclude_seen=exclude_seen,
                            may_relax_cheaper=parsed.direction != "cheaper")
 
-        if self._unanchored(state, parsed) and result.best_similarity < float(runtime.settings.min_relevance) \
-                and not result.lexical_match:
+        threshold = float(runtime.settings.unsure_min_relevance if unsure else runtime.settings.min_relevance)
+        if self._unanchored(state, parsed) and result.best_similarity < threshold and not result.lexical_match:
             # Nothing in the message ties it to the catalog, and nothing is close:
             # it is not a product request, so no products.
-            if intent == "request_product" and runtime.category_matcher is not None:
-                text, buttons = not_carried(runtime, parsed.text)
-                dispatcher.utter_message(text=text, buttons=buttons)
+            if (unsure and _looks_like_a_search(runtime, parsed.text)) or (not unsure and intent == "request_product"):
+                # A product request (or a few search-box words) for something the
+                # catalog doesn't have: say so, with the closest kinds it does carry.
+                not_carried_reply(runtime, dispatcher, parsed.text)
             else:
-                dispatcher.utter_message(text="I'm not sure that's something we sell. " + messages.CAPABILITIES)
+                dispatcher.utter_message(text=("Sorry, I didn't quite get that. " if unsure else
+                                               "I'm not sure that's something we sell. ") + messages.CAPABILITIES)
             return []
         if not result.items:
             return self._nothing_found(runtime, dispatcher, state, exclude_seen)
@@ -233,7 +252,11 @@ class ActionRecommend(ShopAction):
             text=text, json_message=messages.products_payload(result.items, runtime.settings.shop_base_url),
             buttons=buttons or None,
         )
-        return [slots.set_shown(shown_now), SlotSet(slots.SEARCH, state.to_slot()), slots.set_focus(None)]
+        events = [slots.set_shown(shown_now), SlotSet(slots.SEARCH, state.to_slot()), slots.set_focus(None)]
+        if shown_ids and shown_ids != shown_now:
+            # "the one you showed me before" points into these.
+            events.append(SlotSet(slots.PREVIOUS, shown_ids))
+        return events
 
     @staticmethod
     def _unanchored(state: SearchState, parsed: Parsed) -> bool:
@@ -317,6 +340,21 @@ class ActionRecommend(ShopAction):
             "What are you shopping for today?"
         dispatcher.utter_message(text=text)
         return []
+
+
+_OPENERS = {"i", "i'm", "im", "can", "could", "would", "what", "how", "why", "who", "when", "where", "is", "are",
+            "do", "does", "please", "tell", "show", "hi", "hello", "hey", "yes", "no", "ok", "thanks"}
+
+
+def _looks_like_a_search(runtime, text: str) -> bool:
+    """Up to six words, no question, no opener, mostly real words (the encoder's own
+    vocabulary): what people type in a search box, not a keyboard mash."""
+    words = text.lower().split()
+    if not 0 < len(words) <= 6 or words[0] in _OPENERS or "?" in text:
+        return False
+    alphabetic = [w.strip(".,!;:'\"()") for w in words if any(ch.isalpha() for ch in w)]
+    known = runtime.known_words()
+    return bool(alphabetic) and sum(w in known for w in alphabetic) * 2 >= len(alphabetic)
 
 
 def _round_price(value: float) -> int:

@@ -71,6 +71,17 @@ class Runtime:
         """Products in a category or anywhere below it in the tree."""
         return [p for p in self.index.products if under(p.category, category)]
 
+    def known_words(self) -> frozenset:
+        """Whole words of the sentence encoder's vocabulary (read once): tells real
+        words from a keyboard mash."""
+        words = self.behaviour_cache.get("_known_words")
+        if words is None:
+            vocab = self.encoder.model_dir / "vocab.txt"
+            lines = vocab.read_text(encoding="utf-8").splitlines() if vocab.exists() else []
+            words = frozenset(w for w in lines if w.isalpha() and len(w) > 1)
+            self.behaviour_cache["_known_words"] = words
+        return words
+
 
 def index_settings(settings: Settings) -> IndexSettings:
     return settings_from(settings)[0]

@@ -13,6 +13,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 
 SHOWN = "shown_products"
+PREVIOUS = "previous_products"     # the results shown before the current ones
 SEARCH = "search"
 FOCUS = "focus_product"
 PENDING = "pending_confirmation"
@@ -58,6 +59,11 @@ class SearchState:
 
 def shown(tracker: Tracker) -> List[str]:
     value = tracker.get_slot(SHOWN)
+    return [str(v) for v in value] if isinstance(value, list) else []
+
+
+def previous(tracker: Tracker) -> List[str]:
+    value = tracker.get_slot(PREVIOUS)
     return [str(v) for v in value] if isinstance(value, list) else []
 
 

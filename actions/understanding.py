@@ -105,6 +105,9 @@ class Parsed:
     references: List[int] = field(default_factory=list)   # 1-based positions; -1 = last
     brand_reference: Optional[str] = None                 # "the Trailmark one"
     refers_to_it: bool = False                            # "it", "that one"
+    price_reference: Optional[str] = None                 # "the cheaper one" -> "cheapest"; "priciest"
+    several: Optional[str] = None                         # "both", "all": every product meant
+    earlier: bool = False                                 # "the one you showed me before"
     direction: Optional[str] = None                       # "cheaper" | "pricier"
     in_stock_only: bool = False
     quantity: int = 1
@@ -325,12 +328,28 @@ class MessageParser:
                 pair = re.search(r"\b(\d{1,2})\s*(?:and|&|vs\.?|versus|or|with)\s*(\d{1,2})\b(?!\s*(?:€|\$|£|eur|euro))", text)
                 if pair and re.search(r"\b(compare|comparison|differen|vs|versus|better|or)\b", text):
                     refs += [(pair.start(1), int(pair.group(1))), (pair.start(2), int(pair.group(2)))]
+        group = re.search(r"\b(first|top|last)\s+(two|three|four|2|3|4)\b", text)
+        if group:
+            count = int(group.group(2)) if group.group(2).isdigit() else NUMBER_WORDS[group.group(2)]
+            refs = [(group.start() + i, (i + 1) if group.group(1) != "last" else -(count - i))
+                    for i in range(count)]
         seen = []
         for _, position in sorted(refs):
             if position not in seen and position != 0:
                 seen.append(position)
         parsed.references = seen
         parsed.refers_to_it = bool(re.search(r"\b(it|that one|this one|that|this|them|those)\b", text))
+        if re.search(r"\bthe (?:cheaper|cheapest|less expensive|least expensive|lower priced)(?: one| ones)?\b", text):
+            parsed.price_reference = "cheapest"
+        elif re.search(r"\bthe (?:more expensive|most expensive|pricier|priciest|dearer)(?: one| ones)?\b", text):
+            parsed.price_reference = "priciest"
+        if re.search(r"\b(?:both|the two of them)\b", text):
+            parsed.several = "both"
+        elif re.search(r"\b(?:each of them|each one|one of each|all of them|all three|all four|"
+                       r"all (?:of )?these|all (?:of )?those)\b", text):
+            parsed.several = "all"
+        parsed.earlier = bool(re.search(r"\b(?:showed|shown|show) me (?:before|earlier|first)|\bfrom (?:before|earlier)\b|"
+                                        r"\b(?:previous|earlier|last) (?:results|search|ones)\b", text))
 
     def _direction(self, text: str, parsed: Parsed) -> None:
         if any(re.search(r"\b" + re.escape(w) + r"\b", text) for w in CHEAPER):

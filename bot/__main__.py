@@ -1,4 +1,4 @@
-"""Command line: python -m bot {index,train,run,bench,bench-catalog}."""
+"""Command line: python -m bot {index,train,run,bench,bench-catalog,nlu-report,...}."""
 from __future__ import annotations
 
 import argparse
@@ -185,6 +185,18 @@ def cmd_experiments(args) -> int:
     return experiments_main(args)
 
 
+def cmd_nlu_generate(args) -> int:
+    from bot.nlu.generate import main as generate_main
+
+    return generate_main(args)
+
+
+def cmd_nlu_report(args) -> int:
+    from bot.nlu.report import main as report_main
+
+    return report_main(args)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -242,6 +254,12 @@ def main(argv=None) -> int:
     experiments.add_argument("action", choices=["report"])
     experiments.add_argument("--name", help="only this experiment")
     experiments.set_defaults(func=cmd_experiments)
+    commands.add_parser("nlu-generate", help="write data/nlu_generated.yml from data/generator/"
+                        ).set_defaults(func=cmd_nlu_generate)
+    nlu = commands.add_parser("nlu-report", help="intent figures on the shared measurement files")
+    nlu.add_argument("--model", help="a trained model (default: the current one, trained if needed)")
+    nlu.add_argument("--misses", type=int, default=0, help="also print this many misses per group")
+    nlu.set_defaults(func=cmd_nlu_report)
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -15,7 +15,7 @@ SETTINGS_FILE = Path(__file__).resolve().parent / "settings.yml"
 _PATH_KEYS = {
     "app_venv", "rasa_venv",
     "var_dir", "models_dir", "shared_data_dir", "catalog_path", "services_path",
-    "complements_path", "categories_path", "index_cache_dir", "behaviour_config",
+    "complements_path", "categories_path", "index_cache_dir", "behaviour_config", "nlu_encoder_cache_dir",
 }
 
 

@@ -13,28 +13,37 @@ from bot.settings import ROOT, Settings
 # Rasa training inputs. The catalog under data/catalog is not training data.
 TRAINING_FILES = ("config.yml", "domain.yml")
 TRAINING_DATA_GLOB = "data/*.yml"
+# Rasa components of ours whose code shapes the features the model is trained on.
+COMPONENT_FILES = ("bot/rasa_plugins/sentence_featurizer.py", "bot/rasa_plugins/onnx_encoder.py",
+                   "bot/rasa_plugins/product_words.py", "data/generator/vocabulary.yml")
 
 
 def training_data(settings: Settings) -> List[Path]:
-    """Hand-written data plus the training half of the shared real phrasing."""
-    from bot.shared_training import write_training_half
-
-    generated = write_training_half(settings)
-    files = sorted(ROOT.glob(TRAINING_DATA_GLOB))
-    text = generated.read_text(encoding="utf-8")
-    return files + ([generated] if "intent:" in text else [])
+    """The committed training data: hand-written files and the generated ones
+    (bot/nlu/generate.py). Never the shared measurement files."""
+    return sorted(ROOT.glob(TRAINING_DATA_GLOB))
 
 
 def display(path: Path) -> str:
     return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
 
 
+def nlu_encoder_dir(settings: Settings) -> Path:
+    """The ONNX export of the sentence encoder (made once, then reused by fingerprint)."""
+    from embeddings.onnx_export import ensure_exported
+
+    return ensure_exported(settings.path("nlu_encoder_cache_dir"), settings.embedding_model)
+
+
 def model_hash(settings: Settings) -> str:
     digest = hashlib.sha256()
     rasa_lock = ROOT / "requirements" / "rasa.txt"
-    for path in [ROOT / name for name in TRAINING_FILES] + training_data(settings) + [rasa_lock]:
+    components = [ROOT / name for name in COMPONENT_FILES if (ROOT / name).exists()]
+    for path in [ROOT / name for name in TRAINING_FILES] + training_data(settings) + [rasa_lock] + components:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
+    # The encoder's fingerprint names its export directory.
+    digest.update(nlu_encoder_dir(settings).name.encode())
     return digest.hexdigest()[:16]
 
 
@@ -56,6 +65,8 @@ def rasa_env(settings: Settings) -> dict:
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     env.setdefault("RASA_TELEMETRY_ENABLED", "false")
     env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+    # Where the Rasa-side featurizer finds the ONNX sentence encoder.
+    env["NLU_ENCODER_DIR"] = str(nlu_encoder_dir(settings))
     return env
 
 
