@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from actions import state as slots
 from actions.base import ShopAction
-from actions.messages import CAPABILITIES
+from actions.messages import capabilities
 from actions.recommend import ActionRecommend, looks_like_refinement
 
 
@@ -18,12 +18,12 @@ class ActionFallback(ShopAction):
             dispatcher.utter_message(text="I didn't get any text there. What are you looking for today?")
         elif text and not any(ch.isalpha() for ch in text):
             dispatcher.utter_message(text="I can only read words, I'm afraid - tell me what you're looking for, "
-                                          "like \"a tent for 4 people\".")
+                                          "like \"" + runtime.example_request + "\".")
         elif looks_like_refinement(runtime, tracker):
             # The classifier was unsure, but the words refine the current results.
             return ActionRecommend().handle(runtime, dispatcher, tracker, domain, intent="refine_results")
         else:
-            dispatcher.utter_message(text="Sorry, I didn't quite get that. " + CAPABILITIES)
+            dispatcher.utter_message(text="Sorry, I didn't quite get that. " + capabilities(runtime.example_request))
         return []
 
 

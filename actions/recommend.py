@@ -209,7 +209,7 @@ class ActionRecommend(ShopAction):
                 text, buttons = not_carried(runtime, parsed.text)
                 dispatcher.utter_message(text=text, buttons=buttons)
             else:
-                dispatcher.utter_message(text="I'm not sure that's something we sell. " + messages.CAPABILITIES)
+                dispatcher.utter_message(text="I'm not sure that's something we sell. " + messages.capabilities(runtime.example_request))
             return []
         if not result.items:
             return self._nothing_found(runtime, dispatcher, state, exclude_seen)

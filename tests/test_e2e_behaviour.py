@@ -62,7 +62,7 @@ def stack(tmp_path_factory):
     (var / "behaviour.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
     # Imported before the stack starts: two customers whose last orders are long ago (lapsed).
     store = ProfileStore(f"sqlite:///{var}/profiles.db")
-    backpacks = product_ids("backpacks")
+    backpacks = product_ids("outdoor/hiking/backpacks")
     for customer in (LAPSED, LAPSED_DECLINES):
         store.replace_orders(orders(customer, backpacks[:2], [300, 200]))
     store.dispose()
@@ -100,7 +100,7 @@ def test_imported_purchases_shape_recommendations_and_bring_a_fitting_promotion(
     # in three recent orders: a brand advocate.
     brand = fresh[1]["brand"] if fresh[1]["brand"] != fresh[0]["brand"] else fresh[2]["brand"]
     fan = new("fan")
-    bought = [i for i in product_ids("hiking_boots", brand) if i not in {p["id"] for p in fresh}][:3]
+    bought = [i for i in product_ids("outdoor/hiking/hiking_boots", brand) if i not in {p["id"] for p in fresh}][:3]
     import_now(store, orders(fan, bought, [40, 25, 10]))
     replies = rest.say(fan, "hiking boots")
     mine = first_products(replies)
@@ -122,7 +122,7 @@ def test_imported_purchases_shape_recommendations_and_bring_a_fitting_promotion(
 def test_often_bought_with_what_they_bought(rest, store):
     fresh = first_products(rest.say(new("fresh"), "sleeping bags"))
     partner = fresh[0]
-    tent = product_ids("tents")[0]
+    tent = product_ids("outdoor/camping/tents")[0]
     camper = new("camper")
     lines = orders(camper, [tent], [5])
     for n in range(3):   # three other customers bought the tent together with that sleeping bag
@@ -196,7 +196,7 @@ def test_following_the_checkout_link_records_the_purchase(rest, store, stack):
 def test_completion_webhook(stack, store, rest):
     sender = new("shop-customer")
     customer = rest.conversation_id(sender)                 # the id the shop learns from the checkout
-    boot = product_ids("hiking_boots", "Trailmark")[0]
+    boot = product_ids("outdoor/hiking/hiking_boots", "Trailmark")[0]
     body = json.dumps({"order_id": new("order"), "customer_id": customer,
                        "lines": [{"product_id": boot, "quantity": 1, "unit_price": price(boot)}]}).encode()
     url = stack.web_url + "/api/orders/completed"
