@@ -19,6 +19,7 @@ import yaml
 
 from actions.behaviour.orders import OrderLine
 from actions.profiles import ProfileStore
+from embeddings.catalog import load_catalog
 from bot.checkout_links import CheckoutLine, CheckoutSigner, order_signature
 from tests.conftest import ROOT, RestClient, first_products, sqlite_overrides, start_stack, text_of
 
@@ -26,16 +27,17 @@ pytestmark = pytest.mark.e2e
 
 ORDER_SECRET = "e2e-shop-order-secret"
 REFRESH_SECONDS = 1
-CATALOG = [json.loads(line) for line in open(ROOT / "data/catalog/products.jsonl", encoding="utf-8")]
+# The demo catalog as the assistant loads it (categories are path keys such as "outdoor/camping/tents").
+CATALOG = load_catalog(ROOT / "data/catalog/products.jsonl").products
 
 
 def product_ids(category, brand=None):
-    return [p["id"] for p in CATALOG if p["category"] == category and (brand is None or p["brand"] == brand)
-            and p.get("availability") != "out_of_stock"]
+    return [p.id for p in CATALOG if p.category == category and (brand is None or p.brand == brand)
+            and p.availability != "out_of_stock"]
 
 
 def price(product_id):
-    return next(p["price"] for p in CATALOG if p["id"] == product_id)
+    return next(p.price for p in CATALOG if p.id == product_id)
 
 
 def orders(customer, items, days_ago):
@@ -131,7 +133,7 @@ def test_often_bought_with_what_they_bought(rest, store):
                   for item in (tent, partner["id"])]
     import_now(store, lines)
     mine = reasons(first_products(rest.say(camper, "sleeping bags")))
-    tent_title = next(p["title"] for p in CATALOG if p["id"] == tent)
+    tent_title = next(p.title for p in CATALOG if p.id == tent)
     assert f"often bought with your {tent_title.lower()}" in mine.get(partner["id"], ""), mine
     assert not any("often bought with" in reason for reason in reasons(fresh).values())
 
