@@ -4,10 +4,7 @@ from __future__ import annotations
 from actions import state as slots
 from actions.base import ShopAction
 from actions.language import foreign_language, reply_for
-from actions.messages import CAPABILITIES
 from actions.recommend import ActionRecommend, looks_like_refinement
-
-DIDNT_GET_IT = "Sorry, I didn't quite get that. " + CAPABILITIES
 
 
 def names_something_sold(runtime, text: str) -> bool:
@@ -27,7 +24,7 @@ class ActionFallback(ShopAction):
             dispatcher.utter_message(text="I didn't get any text there. What are you looking for today?")
         elif text and not any(ch.isalpha() for ch in text):
             dispatcher.utter_message(text="I can only read words, I'm afraid - tell me what you're looking for, "
-                                          "like \"a tent for 4 people\".")
+                                          "like \"" + runtime.example_request + "\".")
         elif foreign_language(text):
             dispatcher.utter_message(text=reply_for(foreign_language(text)))
         elif looks_like_refinement(runtime, tracker):

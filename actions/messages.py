@@ -118,13 +118,15 @@ def payload_button(title: str, intent: str, entities: Optional[Dict[str, object]
     return {"title": title, "payload": payload}
 
 
-# What the assistant can do, for declines and fallbacks.
-CAPABILITIES = ("I can find products for you (try \"noise cancelling headphones under 200\"), refine them "
-                "(\"cheaper\", \"in blue\", \"not that brand\"), answer questions about them, compare two, "
-                "manage your cart and checkout, suggest services like delivery, assembly or protection plans, "
-                "and tell you - or forget - what I know about you.")
-
-
 def searched_for(query: str) -> str:
     """Said when a typo was corrected, so the customer sees what was searched."""
     return f"Showing results for *{' '.join(query.split())[:120]}*"
+
+
+# What the assistant can do, for declines and fallbacks; the example is a
+# request this shop's own catalog answers (Runtime.example_request).
+def capabilities(example: str) -> str:
+    return (f"I can find products for you (try \"{example}\"), refine them "
+            "(\"cheaper\", \"in blue\", \"not that brand\"), answer questions about them, compare two, "
+            "manage your cart and checkout, suggest services like delivery, assembly or protection plans, "
+            "and tell you - or forget - what I know about you.")

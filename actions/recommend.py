@@ -144,7 +144,8 @@ def not_carried(runtime, text: str):
 
 def not_carried_reply(runtime, dispatcher, text: str) -> None:
     if runtime.category_matcher is None:
-        dispatcher.utter_message(text="I'm not sure that's something we sell. " + messages.CAPABILITIES)
+        dispatcher.utter_message(text="I'm not sure that's something we sell. "
+                                 + messages.capabilities(runtime.example_request))
         return
     text, buttons = not_carried(runtime, text)
     dispatcher.utter_message(text=text, buttons=buttons)
@@ -229,7 +230,8 @@ class ActionRecommend(ShopAction):
                 not_carried_reply(runtime, dispatcher, parsed.text)
             else:
                 dispatcher.utter_message(text=("Sorry, I didn't quite get that. " if unsure else
-                                               "I'm not sure that's something we sell. ") + messages.CAPABILITIES)
+                                               "I'm not sure that's something we sell. ")
+                                         + messages.capabilities(runtime.example_request))
             return []
         if not result.items:
             return self._nothing_found(runtime, dispatcher, state, exclude_seen)

@@ -8,8 +8,10 @@ is imported, so the first customer does not wait for the model.
 from __future__ import annotations
 
 import logging
+import math
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional
 
@@ -51,6 +53,8 @@ class Runtime:
     # the catalog's categories by meaning (embeddings/category_match.py)
     category_matcher: Optional[CategoryMatcher] = None
     currency: str = "EUR"                          # the catalog's (budgets, services)
+    # a request this catalog answers, for help texts ("laptops under 900")
+    example_request: str = ""
 
     @property
     def products(self) -> Dict[str, Product]:
@@ -113,6 +117,16 @@ def checked_catalog(settings: Settings):
     return report
 
 
+def example_request(products: List[Product], categories: CategoryVocabulary) -> str:
+    """The catalog's largest category under a round budget most of it fits."""
+    counts = Counter(p.category for p in products)
+    largest = min(counts, key=lambda key: (-counts[key], key))
+    prices = sorted(p.price for p in products if p.category == largest)
+    budget = prices[len(prices) * 3 // 4]
+    step = 10 if budget < 1000 else 100                     # 87 -> 90, 1240 -> 1300
+    return f"{categories.name(largest)} under {math.ceil(budget / step) * step}"
+
+
 def build_runtime(settings: Optional[Settings] = None, progress: bool = False) -> Runtime:
     started = time.perf_counter()
     settings = settings or load_settings()
@@ -147,6 +161,7 @@ def build_runtime(settings: Optional[Settings] = None, progress: bool = False) -
         category_matcher=CategoryMatcher.build({p.category: p.category_path for p in index.products}, encoder,
                                                settings.path("index_cache_dir"),
                                                float(settings.category_match_threshold)),
+        example_request=example_request(index.products, categories),
     )
     runtime.currency = report.currency or index.products[0].currency
     set_shop_currency(runtime.currency)

@@ -14,15 +14,13 @@ import urllib.error
 import urllib.request
 import uuid
 from pathlib import Path
-from typing import Callable, Dict, List, Optional
+from typing import Callable, Dict, List, Optional, Tuple
 
 import numpy as np
 
 from bot.settings import load_settings
 
-CATEGORIES = {"hiking boots": "hiking_boots", "running shoes": "running_shoes", "laptop": "laptops",
-              "headphones": "headphones", "smartphone": "smartphones", "coffee machine": "coffee_machines",
-              "sofa": "sofas", "office chair": "office_chairs", "tent": "tents", "backpack": "backpacks"}
+QUERY_CATEGORIES = 10   # requests name the catalog's largest categories, by the catalog's own names
 WISHES = ["", "waterproof ", "lightweight ", "black ", "cheap ", "premium ", "comfortable "]
 BUDGET_QUANTILES = (None, 0.5, 0.8)     # no budget, or one that half / most of the category fits
 
@@ -119,11 +117,12 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def product_queries(count: int, prices: Dict[str, List[float]]) -> List[str]:
-    """Realistic requests that the demo catalog can answer (a budget no product
+def product_queries(count: int, prices: Dict[str, List[float]], names: Dict[str, str]) -> List[str]:
+    """Realistic requests that the catalog can answer (a budget no product
     fits gets a short 'nothing fits' turn, which would flatter the figures)."""
     queries = []
-    for words, category in CATEGORIES.items():
+    for category in sorted(prices, key=lambda key: (-len(prices[key]), key))[:QUERY_CATEGORIES]:
+        words = names[category]
         for wish in WISHES:
             for quantile in BUDGET_QUANTILES:
                 budget = "" if quantile is None else f" under {int(np.quantile(prices[category], quantile))}"
@@ -132,13 +131,16 @@ def product_queries(count: int, prices: Dict[str, List[float]]) -> List[str]:
     return queries[:count]
 
 
-def category_prices(settings) -> Dict[str, List[float]]:
+def category_prices(settings) -> Tuple[Dict[str, List[float]], Dict[str, str]]:
+    """Prices per category key, and each category's name as the catalog writes it."""
     from embeddings.catalog import load_catalog
 
     prices: Dict[str, List[float]] = {}
+    names: Dict[str, str] = {}
     for product in load_catalog(settings.catalog_path).products:
         prices.setdefault(product.category, []).append(product.price)
-    return prices
+        names[product.category] = product.category_name.lower()
+    return prices, names
 
 
 def rest_headers(stack) -> Dict[str, str]:
@@ -148,7 +150,7 @@ def rest_headers(stack) -> Dict[str, str]:
 def bench_turns(stack, turns: int, queries: List[str]) -> dict:
     url = stack.rasa_url + "/webhooks/rest/webhook"
     headers = rest_headers(stack)
-    for warm in ("hello", "tents"):                     # first-call costs are not what we measure
+    for warm in ("hello", queries[0]):                  # first-call costs are not what we measure
         post(url, {"sender": "bench-warm", "message": warm}, headers)
     greet, recommend, misses = [], [], []
     for number in range(turns):
@@ -188,7 +190,9 @@ def bench_search(runtime, synthetic_size: int, queries: List[str]) -> dict:
     settings = index_settings(runtime.settings)
     vectors = [runtime.encoder.encode_query(q) for q in queries]
     demo = runtime.index
-    filtered = SearchFilters(categories=("hiking_boots",), max_price=150, in_stock=True)
+    largest = max(demo.products, key=lambda p: sum(o.category == p.category for o in demo.products)).category
+    budget = float(np.median([p.price for p in demo.products if p.category == largest]))
+    filtered = SearchFilters(categories=(largest,), max_price=budget, in_stock=True)
     results = {}
     results["demo_unfiltered"] = timed(lambda: demo.search_vector(vectors[0], SearchFilters(), 10), 1)  # warm
     results["demo_unfiltered"] = [t for v in vectors for t in timed(lambda: demo.search_vector(v, SearchFilters(), 10), 1)]
@@ -230,7 +234,7 @@ def search_only(settings, args) -> int:
     from actions.runtime import build_runtime
 
     runtime = build_runtime(settings)
-    print(hybrid_section(runtime, args.synthetic, product_queries(200, category_prices(settings))))
+    print(hybrid_section(runtime, args.synthetic, product_queries(200, *category_prices(settings))))
     return 0
 
 
@@ -264,12 +268,12 @@ def main(args) -> int:
             return search_only(settings, args)
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
-    prices = category_prices(settings)
+    prices, names = category_prices(settings)
     stack = Stack(settings, ensure_model(settings, quiet=True), scratch / "logs", extra_env=overrides)
     print(f"starting the stack on ports {settings.rasa_port}/{settings.actions_port} ...", flush=True)
     stack.start()
     try:
-        turns = bench_turns(stack, args.turns, product_queries(args.turns, prices))
+        turns = bench_turns(stack, args.turns, product_queries(args.turns, prices, names))
         actions_pid = stack.processes[0].pid
         memory = rss_mb(actions_pid)
         floods = {}
@@ -285,8 +289,8 @@ def main(args) -> int:
     finally:
         stack.stop()
     runtime = build_runtime(settings)
-    search = bench_search(runtime, args.synthetic, product_queries(200, prices))
-    hybrid = hybrid_section(runtime, args.synthetic, product_queries(200, prices))
+    search = bench_search(runtime, args.synthetic, product_queries(200, prices, names))
+    hybrid = hybrid_section(runtime, args.synthetic, product_queries(200, prices, names))
     shutil.rmtree(scratch, ignore_errors=True)
 
     greet50, rec50 = percentile(turns["greet"], 50), percentile(turns["recommend"], 50)

@@ -7,6 +7,8 @@ from typing import Dict, Iterable, List, Mapping, Optional, Tuple, Union
 
 import yaml
 
+from embeddings.products import key_of
+
 
 @dataclass(frozen=True)
 class Category:
@@ -34,7 +36,8 @@ class CategoryVocabulary:
         # Longest phrase first so "trail running shoes" beats "shoes".
         phrases: List[Tuple[str, str]] = []
         for category in self.by_slug.values():
-            words = {category.name, category.singular, category.slug.replace("_", " "), *category.synonyms}
+            leaf = category.slug.rsplit("/", 1)[-1].replace("_", " ")
+            words = {category.name, category.singular, leaf, *category.synonyms}
             phrases += [(w.lower(), category.slug) for w in words if w]
         self.phrases = sorted(set(phrases), key=lambda item: (-len(item[0]), item[0]))
 
@@ -48,11 +51,12 @@ class CategoryVocabulary:
             data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
         categories = []
         paths = known if isinstance(known, Mapping) else {slug: (slug,) for slug in known}
-        for slug, entry in (data.get("categories") or {}).items():
+        for written, entry in (data.get("categories") or {}).items():
+            slug = key_of(written)   # the file names a category by its path or its key
             if paths and slug not in paths:
                 continue   # extra words for a category this catalog does not have
             entry = entry or {}
-            name = str(entry.get("name") or slug.replace("_", " "))
+            name = str(entry.get("name") or slug.rsplit("/", 1)[-1].replace("_", " "))
             categories.append(Category(
                 slug=slug, name=name, singular=str(entry.get("singular") or name),
                 synonyms=tuple(str(s) for s in entry.get("synonyms") or ()),
@@ -71,7 +75,7 @@ class CategoryVocabulary:
 
     def name(self, slug: str) -> str:
         category = self.by_slug.get(slug)
-        return category.name if category else slug.replace("_", " ")
+        return category.name if category else slug.rsplit("/", 1)[-1].replace("_", " ")
 
     def is_sized(self, slug: str) -> bool:
         category = self.by_slug.get(slug)

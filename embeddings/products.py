@@ -26,6 +26,14 @@ def category_key(path: Tuple[str, ...]) -> str:
     return "/".join(s for s in (category_slug(p) for p in path) if s)
 
 
+def key_of(text: str) -> str:
+    """A category named in a YAML file: the catalog's own path ("Apparel > Hoodies") or its key."""
+    text = str(text).strip()
+    if ">" in text:
+        return category_key(tuple(p.strip() for p in text.split(">")))
+    return "/".join(category_slug(part) for part in text.split("/"))
+
+
 def under(key: str, node: str) -> bool:
     """Is the category `key` the node itself or below it in the tree?"""
     return key == node or key.startswith(node + "/")

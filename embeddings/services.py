@@ -22,7 +22,7 @@ from typing import Dict, List, Optional, Tuple
 import yaml
 
 from embeddings.catalog import Product
-from embeddings.products import category_key, category_slug, under
+from embeddings.products import key_of as rule_key, under
 
 
 class ServicesError(ValueError):
@@ -64,14 +64,6 @@ class Service:
             if upper is None or product.price <= upper:
                 return price
         return self.price_bands[-1][1]
-
-
-def rule_key(text: str) -> str:
-    """A category in a rule: the catalog's own path ("Apparel > Hoodies") or its key."""
-    text = str(text).strip()
-    if ">" in text:
-        return category_key(tuple(p.strip() for p in text.split(">")))
-    return "/".join(category_slug(part) for part in text.split("/"))
 
 
 def _service_from(entry: dict, currency: str) -> Service:

@@ -29,7 +29,7 @@ def test_request_answers_with_products_and_reasons(conversation):
     assert 3 <= len(products) <= 5
     for card in products:
         assert set(card) == CONTRACT_PRODUCT_KEYS
-        assert card["category"] == "hiking_boots" and card["price"] <= 120
+        assert card["category"] == "outdoor/hiking/hiking_boots" and card["price"] <= 120
         assert card["reason"] and card["url"].startswith("http") and card["image"].startswith("http")
     assert any("waterproof" in card["reason"] or "120" in card["reason"] for card in products)
     text = conversation.text()
@@ -76,7 +76,7 @@ def test_more_like_and_cheaper_than_a_shown_product(conversation, runtime):
     second = shown[1]
     similar = ask(conversation, "something like the second one but cheaper", "refine_results")
     assert similar and all(p["price"] < second["price"] and p["id"] != second["id"] for p in similar)
-    assert all(p["category"] == "office_chairs" for p in similar)
+    assert all(p["category"] == "home/office/office_chairs" for p in similar)
     more = ask(conversation, "more like #1", "more_like")
     assert more and all(p["id"] != similar[0]["id"] for p in more)
 
@@ -96,7 +96,7 @@ def test_preferences_persist_and_apply_until_changed(conversation, runtime):
     assert later and all(p["price"] <= 100 for p in later)
     changed = ask(conversation, "hiking boots under 200")
     assert changed and max(p["price"] for p in changed) <= 200
-    assert runtime.store.get(conversation.sender).preferences["budgets"]["hiking_boots"]["max"] == 200
+    assert runtime.store.get(conversation.sender).preferences["budgets"]["outdoor/hiking/hiking_boots"]["max"] == 200
 
 
 def test_gift_without_category_uses_semantics(conversation):
@@ -163,7 +163,7 @@ def test_cart_add_offers_only_applicable_services_and_complements(conversation, 
     payloads = [m["custom"] for m in conversation.messages if (m.get("custom") or {}).get("type") == "products"]
     complements = payloads[-1]["products"]
     assert 1 <= len(complements) <= 3
-    assert all(p["category"] in runtime.services.complement_categories("laptops") for p in complements)
+    assert all(p["category"] in runtime.services.complement_categories("electronics/computers/laptops") for p in complements)
     # add a service, view, remove, checkout
     service_id = services["services"][0]["id"]
     conversation.run(ActionAddService, "/add_service", "add_service",
@@ -302,4 +302,4 @@ def test_a_recommendation_turn_that_changes_nothing_writes_nothing(conversation,
         event.remove(runtime.store.engine, "before_cursor_execute", count)
     assert first and again and writes == []
     ask(conversation, "waterproof hiking boots under 90")           # a new budget is written
-    assert runtime.store.get(conversation.sender).preferences["budgets"]["hiking_boots"]["max"] == 90
+    assert runtime.store.get(conversation.sender).preferences["budgets"]["outdoor/hiking/hiking_boots"]["max"] == 90

@@ -207,7 +207,7 @@ def test_link_purchases_feed_behaviour_and_customer_types(runtime, tmp_path):
     store = ProfileStore(f"sqlite:///{tmp_path}/profiles.db")
     shop = dataclasses.replace(runtime, store=store, behaviour_cache={})
     try:
-        tents, bags = shop.products_in("tents")[:1], shop.products_in("sleeping_bags")[:1]
+        tents, bags = shop.products_in("outdoor/camping/tents")[:1], shop.products_in("outdoor/camping/sleeping_bags")[:1]
         basket = [CheckoutLine(p.id, 1, p.price, p.currency) for p in tents + bags]
         for n in range(3):
             store.record_order(f"link:{n}", f"buyer-{n}", basket, "checkout_link")

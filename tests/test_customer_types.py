@@ -115,7 +115,7 @@ def shop(runtime, tmp_path):
 
 
 def lapsed_orders(shop, customer):
-    tents = [p for p in shop.products_in("tents")][:2]
+    tents = [p for p in shop.products_in("outdoor/camping/tents")][:2]
     return [OrderLine(1, f"{customer}{n}", p.id, "", 1, p.price, datetime(2020, 1, 1 + n), customer)
             for n, p in enumerate(tents)]
 
@@ -155,18 +155,20 @@ def test_live_recommendation_shows_one_promotion_per_conversation(shop, conversa
 def test_live_deal_seeker_sees_price_drops_first(shop, conversation, runtime):
     from actions import runtime as runtime_module
     from actions.recommend import ActionRecommend
-    from actions.recommender import Taste, recommend
-    from actions.state import SearchState
 
     customer = conversation.sender
     # bought three products at half their catalog price: a deal seeker
-    cheap = [p for p in shop.products_in("backpacks")][:3]
+    cheap = [p for p in shop.products_in("outdoor/hiking/backpacks")][:3]
     lines = [OrderLine(1, f"{customer}-{n}", p.id, "", 1, p.price / 2,
                        datetime.now() - timedelta(days=10 - n), customer)
              for n, p in enumerate(cheap)]
-    # the last tent we would show was bought by others for much more: a price drop now
-    shown = recommend(shop, SearchState(category="tents", query="a tent"), Taste(customer_id=customer), 4)
-    dropped = shown.items[-1][0]
+    shop.store.replace_orders(lines)
+    shop.behaviour_cache.clear()
+    # a tent this customer is shown, but not first, was bought by others for much more:
+    # a price drop now
+    runtime_module.reset_runtime_for_tests(shop)
+    conversation.run(ActionRecommend, "a tent", "request_product")
+    dropped = shop.product(conversation.products()[1]["id"])
     lines += [OrderLine(1, f"other-{n}", dropped.id, "", 1, dropped.price * 1.5,
                        datetime.now() - timedelta(days=30), f"o{n}")
               for n in range(2)]

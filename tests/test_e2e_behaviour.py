@@ -19,6 +19,7 @@ import yaml
 
 from actions.behaviour.orders import OrderLine
 from actions.profiles import ProfileStore
+from embeddings.catalog import load_catalog
 from bot.checkout_links import CheckoutLine, CheckoutSigner, order_signature
 from tests.conftest import ROOT, RestClient, first_products, sqlite_overrides, start_stack, text_of
 
@@ -26,16 +27,17 @@ pytestmark = pytest.mark.e2e
 
 ORDER_SECRET = "e2e-shop-order-secret"
 REFRESH_SECONDS = 1
-CATALOG = [json.loads(line) for line in open(ROOT / "data/catalog/products.jsonl", encoding="utf-8")]
+# The demo catalog as the assistant loads it (categories are path keys such as "outdoor/camping/tents").
+CATALOG = load_catalog(ROOT / "data/catalog/products.jsonl").products
 
 
 def product_ids(category, brand=None):
-    return [p["id"] for p in CATALOG if p["category"] == category and (brand is None or p["brand"] == brand)
-            and p.get("availability") != "out_of_stock"]
+    return [p.id for p in CATALOG if p.category == category and (brand is None or p.brand == brand)
+            and p.availability != "out_of_stock"]
 
 
 def price(product_id):
-    return next(p["price"] for p in CATALOG if p["id"] == product_id)
+    return next(p.price for p in CATALOG if p.id == product_id)
 
 
 def orders(customer, items, days_ago):
@@ -62,7 +64,7 @@ def stack(tmp_path_factory):
     (var / "behaviour.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
     # Imported before the stack starts: two customers whose last orders are long ago (lapsed).
     store = ProfileStore(f"sqlite:///{var}/profiles.db")
-    backpacks = product_ids("backpacks")
+    backpacks = product_ids("outdoor/hiking/backpacks")
     for customer in (LAPSED, LAPSED_DECLINES):
         store.replace_orders(orders(customer, backpacks[:2], [300, 200]))
     store.dispose()
@@ -100,7 +102,7 @@ def test_imported_purchases_shape_recommendations_and_bring_a_fitting_promotion(
     # in three recent orders: a brand advocate.
     brand = fresh[1]["brand"] if fresh[1]["brand"] != fresh[0]["brand"] else fresh[2]["brand"]
     fan = new("fan")
-    bought = [i for i in product_ids("hiking_boots", brand) if i not in {p["id"] for p in fresh}][:3]
+    bought = [i for i in product_ids("outdoor/hiking/hiking_boots", brand) if i not in {p["id"] for p in fresh}][:3]
     import_now(store, orders(fan, bought, [40, 25, 10]))
     replies = rest.say(fan, "hiking boots")
     mine = first_products(replies)
@@ -122,7 +124,7 @@ def test_imported_purchases_shape_recommendations_and_bring_a_fitting_promotion(
 def test_often_bought_with_what_they_bought(rest, store):
     fresh = first_products(rest.say(new("fresh"), "sleeping bags"))
     partner = fresh[0]
-    tent = product_ids("tents")[0]
+    tent = product_ids("outdoor/camping/tents")[0]
     camper = new("camper")
     lines = orders(camper, [tent], [5])
     for n in range(3):   # three other customers bought the tent together with that sleeping bag
@@ -131,7 +133,7 @@ def test_often_bought_with_what_they_bought(rest, store):
                   for item in (tent, partner["id"])]
     import_now(store, lines)
     mine = reasons(first_products(rest.say(camper, "sleeping bags")))
-    tent_title = next(p["title"] for p in CATALOG if p["id"] == tent)
+    tent_title = next(p.title for p in CATALOG if p.id == tent)
     assert f"often bought with your {tent_title.lower()}" in mine.get(partner["id"], ""), mine
     assert not any("often bought with" in reason for reason in reasons(fresh).values())
 
@@ -196,7 +198,7 @@ def test_following_the_checkout_link_records_the_purchase(rest, store, stack):
 def test_completion_webhook(stack, store, rest):
     sender = new("shop-customer")
     customer = rest.conversation_id(sender)                 # the id the shop learns from the checkout
-    boot = product_ids("hiking_boots", "Trailmark")[0]
+    boot = product_ids("outdoor/hiking/hiking_boots", "Trailmark")[0]
     body = json.dumps({"order_id": new("order"), "customer_id": customer,
                        "lines": [{"product_id": boot, "quantity": 1, "unit_price": price(boot)}]}).encode()
     url = stack.web_url + "/api/orders/completed"

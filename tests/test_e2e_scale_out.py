@@ -113,7 +113,7 @@ def test_replicas_share_one_conversation(scaled):
     more = first_products(b.say(sender, "show more"))               # replica B knows what A showed
     assert len(shown) >= 3 and len(more) >= 2
     assert not {p["id"] for p in shown} & {p["id"] for p in more}
-    assert all(p["price"] <= 200 and p["category"] == "running_shoes" for p in more)
+    assert all(p["price"] <= 200 and p["category"] == "sports/running/running_shoes" for p in more)
     added = text_of(a.say(sender, "add the second one to my cart"))  # "second" as shown by replica B
     assert more[1]["title"] in added
     assert more[1]["title"] in text_of(b.say(sender, "what's in my cart"))

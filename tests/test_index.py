@@ -55,19 +55,20 @@ def test_hard_filters_are_never_broken(runtime, kind):
 
 def test_filter_on_price_never_exceeds_budget(runtime):
     vector = runtime.encoder.encode_query("the most premium laptop money can buy")
-    hits = runtime.index.search_vector(vector, SearchFilters(categories=("laptops",), max_price=700), 20)
-    assert hits and all(h.product.price <= 700 and h.product.category == "laptops" for h in hits)
+    hits = runtime.index.search_vector(vector, SearchFilters(categories=("electronics/computers/laptops",), max_price=700), 20)
+    assert hits and all(h.product.price <= 700 and h.product.category == "electronics/computers/laptops" for h in hits)
 
 
 def test_filter_with_no_match_returns_nothing(runtime):
     vector = runtime.encoder.encode_query("sofa")
-    assert runtime.index.search_vector(vector, SearchFilters(categories=("sofas",), max_price=1), 5) == []
+    assert runtime.index.search_vector(vector, SearchFilters(categories=("home/living_room/sofas",), max_price=1), 5) == []
     assert runtime.index.search_vector(vector, SearchFilters(brands=("no such brand",)), 5) == []
 
 
 def test_semantic_search_finds_the_right_category(runtime):
-    for query, category in [("waterproof hiking boots", "hiking_boots"), ("espresso machine", "coffee_machines"),
-                            ("noise cancelling headphones", "headphones")]:
+    for query, category in [("waterproof hiking boots", "outdoor/hiking/hiking_boots"),
+                            ("espresso machine", "kitchen/coffee/coffee_machines"),
+                            ("noise cancelling headphones", "electronics/audio/headphones")]:
         hits = runtime.index.search(query, SearchFilters(), 5)
         assert sum(h.product.category == category for h in hits) >= 4, query
 
@@ -76,15 +77,15 @@ def test_text_search_applies_every_hard_filter(runtime):
     in_stock = {p.id for p in runtime.index.products if p.in_stock}
     boots = runtime.index.search("waterproof hiking boots", SearchFilters(max_price=120), 50)
     excluded = boots[0].product.id
-    filters = SearchFilters(categories=("hiking_boots",), min_price=95, max_price=120, colours=("brown",),
+    filters = SearchFilters(categories=("outdoor/hiking/hiking_boots",), min_price=95, max_price=120, colours=("brown",),
                             sizes=("42",), in_stock=True, exclude_ids=frozenset({excluded}))
     hits = runtime.index.search("waterproof hiking boots", filters, 10)
     assert hits and excluded not in {h.product.id for h in hits}
     for hit in hits:
         p = hit.product
-        assert p.category == "hiking_boots" and 95 <= p.price <= 120 and "brown" in p.colours
+        assert p.category == "outdoor/hiking/hiking_boots" and 95 <= p.price <= 120 and "brown" in p.colours
         assert "42" in p.sizes and p.id in in_stock
-    others = runtime.index.search("boots", SearchFilters(categories=("hiking_boots",),
+    others = runtime.index.search("boots", SearchFilters(categories=("outdoor/hiking/hiking_boots",),
                                                          exclude_brands=(hits[0].product.brand,)), 10)
     assert others and all(h.product.brand != hits[0].product.brand for h in others)
 

@@ -30,7 +30,7 @@ def test_store_keeps_the_latest_type_and_erases_it(profile_store):
 def test_types_are_kept_on_import_and_follow_the_history(runtime, tmp_path):
     store = ProfileStore(f"sqlite:///{tmp_path}/profiles.db")
     try:
-        tents = [p for p in runtime.products_in("tents") if p.brand == "Northcairn"][:3]
+        tents = [p for p in runtime.products_in("outdoor/camping/tents") if p.brand == "Northcairn"][:3]
         old = [OrderLine(1, f"old-{n}", p.id, "", 1, p.price, datetime(2020, 1, 1 + n), "old") for n, p in enumerate(tents[:2])]
         fan = [OrderLine(1, f"fan-{n}", p.id, "", 1, p.price, datetime.utcnow() - timedelta(days=30 - n), "fan")
                for n, p in enumerate(tents)]

@@ -31,7 +31,7 @@ def order(invoice, customer, day, *codes, quantity=1, runtime=None):
 
 
 def test_no_history_changes_nothing(shop, runtime):
-    state = SearchState(category="sleeping_bags", query="sleeping bag")
+    state = SearchState(category="outdoor/camping/sleeping_bags", query="sleeping bag")
     with_store = recommend(shop, state, Taste(customer_id="nobody"), 4)
     plain = recommend(runtime, state, Taste(), 4)
     assert [p.id for p, _ in with_store.items] == [p.id for p, _ in plain.items]
@@ -44,7 +44,7 @@ def test_often_bought_with_your_tent_ranks_first_with_its_reason(shop):
         lines += order(f"9{n}", f"other{n}", n, TENT, BAG, runtime=shop)
     lines += order("100", "ana", 10, TENT, runtime=shop)
     shop.store.replace_orders(lines)
-    state = SearchState(category="sleeping_bags", query="sleeping bag")
+    state = SearchState(category="outdoor/camping/sleeping_bags", query="sleeping bag")
     result = recommend(shop, state, Taste(customer_id="ana"), 4)
     first, reason = result.items[0]
     assert first.id == BAG
@@ -62,7 +62,7 @@ def test_cart_counts_as_owned(shop):
     shop.store.add_to_cart("ben", TENT)
     taste = taste_from_profile(shop.store.get("ben"))
     assert taste.in_cart == [TENT] and taste.customer_id == "ben"
-    result = recommend(shop, SearchState(category="sleeping_bags", query="sleeping bag"), taste, 4)
+    result = recommend(shop, SearchState(category="outdoor/camping/sleeping_bags", query="sleeping bag"), taste, 4)
     assert result.items[0][0].id == BAG
 
 
@@ -75,7 +75,7 @@ def test_complementary_products_start_with_what_was_bought_together(shop, runtim
     items = complementary_products(shop, shop.product(TENT), Taste(), 2)
     assert items[0][0].id == BAG
     assert items[0][1] == f"often bought with the {shop.product(TENT).title}"
-    assert items[1][0].category != "sleeping_bags"        # the next one from another category
+    assert items[1][0].category != "outdoor/camping/sleeping_bags"        # the next one from another category
     # a disliked product is never offered, whatever the history
     disliked = complementary_products(shop, shop.product(TENT), Taste(disliked_ids=[BAG]), 2)
     assert BAG not in [p.id for p, _ in disliked]
@@ -83,16 +83,16 @@ def test_complementary_products_start_with_what_was_bought_together(shop, runtim
 
 def test_one_basket_together_is_not_enough_to_claim_often(shop):
     shop.store.replace_orders(order("1", "x", 0, TENT, BAG, runtime=shop) + order("2", "ana", 1, TENT, runtime=shop))
-    result = recommend(shop, SearchState(category="sleeping_bags", query="sleeping bag"), Taste(customer_id="ana"), 4)
+    result = recommend(shop, SearchState(category="outdoor/camping/sleeping_bags", query="sleeping bag"), Taste(customer_id="ana"), 4)
     assert not any("bought with" in r for _, r in result.items)
 
 
 def test_brand_habit_lifts_the_brand_and_says_so(shop, runtime):
-    state = SearchState(category="sleeping_bags", query="warm sleeping bag")
+    state = SearchState(category="outdoor/camping/sleeping_bags", query="warm sleeping bag")
     plain = recommend(runtime, state, Taste(), 4)
-    brand = next(p.brand for p in runtime.products_in("sleeping_bags")
+    brand = next(p.brand for p in runtime.products_in("outdoor/camping/sleeping_bags")
                  if p.brand not in {q.brand for q, _ in plain.items[:2]})
-    owned = [p.id for p in runtime.index.products if p.brand == brand and p.category != "sleeping_bags"][:3]
+    owned = [p.id for p in runtime.index.products if p.brand == brand and p.category != "outdoor/camping/sleeping_bags"][:3]
     shop.store.replace_orders(order("1", "fan", 0, *owned, runtime=shop))
     result = recommend(shop, state, Taste(customer_id="fan"), 4)
     best_rank = lambda items: min([n for n, (p, _) in enumerate(items) if p.brand == brand], default=99)  # noqa: E731
@@ -101,10 +101,10 @@ def test_brand_habit_lifts_the_brand_and_says_so(shop, runtime):
 
 
 def test_price_habit_moves_results_towards_what_the_customer_pays(shop, runtime):
-    bags = sorted(runtime.products_in("sleeping_bags"), key=lambda p: p.price)
+    bags = sorted(runtime.products_in("outdoor/camping/sleeping_bags"), key=lambda p: p.price)
     shop.store.replace_orders(order("1", "thrifty", 0, *[p.id for p in bags[:3]], runtime=shop)
                               + order("2", "lavish", 0, *[p.id for p in bags[-3:]], runtime=shop))
-    state = SearchState(category="sleeping_bags", query="sleeping bag")
+    state = SearchState(category="outdoor/camping/sleeping_bags", query="sleeping bag")
     cheap = recommend(shop, state, Taste(customer_id="thrifty"), 4)
     dear = recommend(shop, state, Taste(customer_id="lavish"), 4)
     mean = lambda result: sum(p.price for p, _ in result.items) / len(result.items)   # noqa: E731

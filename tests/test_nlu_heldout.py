@@ -25,5 +25,5 @@ def test_held_out_cases(rest):
     accuracy = 1 - len(wrong) / len(cases)
     print(f"held-out intent accuracy: {accuracy:.3f} on {len(cases)} cases; misses: {wrong[:15]}")
     # 0.90 before the generated product data (many more product examples than small
-    # talk); 0.84 measured with it. Issue 12 keeps this open.
-    assert accuracy >= 0.80
+    # talk); 0.88 measured with it (2026-12-03). Issue 12 keeps this open.
+    assert accuracy >= 0.85

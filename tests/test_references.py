@@ -13,7 +13,9 @@ def show(conversation, text):
 
 def cart_ids(runtime, conversation):
     profile = runtime.store.get(conversation.sender)
-    return {line.product_id: line.quantity for line in (profile.cart if profile else [])}
+    # cart lines name the variant added; the product it belongs to is what was referred to
+    return {runtime.variant_owner.get(line.product_id, line.product_id): line.quantity
+            for line in (profile.cart if profile else [])}
 
 
 def test_by_price_the_cheaper_one(conversation, runtime):

@@ -3,6 +3,7 @@ import pytest
 
 from bot.settings import load_settings
 from embeddings.catalog import load_catalog
+from embeddings.products import under
 from embeddings.services import ServiceCatalog, ServicesError, _service_from
 
 
@@ -27,13 +28,14 @@ def test_at_least_fifteen_services_covering_every_kind(catalog):
     assert "express" in deliveries and "scheduled" in deliveries and "white-glove" in deliveries
     known = {p.category for p in products}
     for service in services.services:
-        assert set(service.categories) <= known, service.id        # no typo'd category slugs
+        # no typo'd category paths: every node holds products of the catalog
+        assert all(any(under(key, node) for key in known) for node in service.categories), service.id
 
 
 def test_protection_is_priced_by_the_products_price_band(catalog):
     services, products = catalog
     plan = services.by_id["protect_2y"]
-    laptops = sorted((p for p in products if p.category == "laptops"), key=lambda p: p.price)
+    laptops = sorted((p for p in products if p.category == "electronics/computers/laptops"), key=lambda p: p.price)
     cheap, dear = laptops[0], laptops[-1]
     assert plan.price_for(cheap) < plan.price_for(dear)
     for product in laptops:
@@ -45,17 +47,19 @@ def test_offers_only_what_applies(catalog):
     services, products = catalog
     for product in products:
         for service in services.for_product(product):
-            assert not service.categories or product.category in service.categories
-    tent = next(p for p in products if p.category == "tents")
-    assert all(s.kind != "installation" or "tents" in s.categories for s in services.for_product(tent))
+            assert service.for_all or any(under(product.category, node) for node in service.categories)
+    tent = next(p for p in products if p.category == "outdoor/camping/tents")
+    assert all(s.kind != "installation" or "outdoor/camping/tents" in s.categories for s in services.for_product(tent))
     assert "protect_2y" not in {s.id for s in services.for_product(tent)}
 
 
 def test_complementary_categories(catalog):
     services, _ = catalog
-    assert {"laptop_bags", "computer_mice"} <= set(services.complement_categories("laptops"))
-    assert "sleeping_bags" in services.complement_categories("tents")
-    assert {"coffee_beans", "coffee_grinders"} <= set(services.complement_categories("coffee_machines"))
+    assert {"electronics/computers/laptop_bags", "electronics/computers/computer_mice"} <= set(
+        services.complement_categories("electronics/computers/laptops"))
+    assert "outdoor/camping/sleeping_bags" in services.complement_categories("outdoor/camping/tents")
+    assert {"kitchen/coffee/coffee_beans", "kitchen/coffee/coffee_grinders"} <= set(
+        services.complement_categories("kitchen/coffee/coffee_machines"))
     assert services.complement_categories("no_such_category") == []
 
 

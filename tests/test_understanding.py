@@ -26,9 +26,9 @@ def test_prices(parse, text, low, high):
 
 
 def test_category_from_everyday_words(parse):
-    assert parse("waterproof hiking boots under 120").category == "hiking_boots"
-    assert parse("I need a new laptop for university").category == "laptops"
-    assert parse("show me a comfy couch").category == "sofas"
+    assert parse("waterproof hiking boots under 120").category == "outdoor/hiking/hiking_boots"
+    assert parse("I need a new laptop for university").category == "electronics/computers/laptops"
+    assert parse("show me a comfy couch").category == "home/living_room/sofas"
     assert parse("a gift for my dad who loves coffee").category is None
 
 

@@ -42,7 +42,7 @@ def test_foreign_message_gets_a_polite_english_answer_not_products(conversation)
 def test_unsure_message_naming_a_kind_of_product_gets_products(conversation, runtime):
     conversation.run(ActionFallback, "hiking boots for my dad maybe?", "nlu_fallback")
     products = conversation.products()
-    assert products and {p["category"] for p in products} == {"hiking_boots"}
+    assert products and {p["category"].rsplit("/", 1)[-1] for p in products} == {"hiking_boots"}
 
 
 def test_unsure_message_naming_a_brand_gets_its_products(conversation, runtime):

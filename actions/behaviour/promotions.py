@@ -26,7 +26,7 @@ class Moment:
     category: Optional[str] = None
     price_drop: Callable[[str], bool] = lambda product_id: False
     neighbours: Callable[[str], List[str]] = lambda category: []
-    category_name: Callable[[str], str] = lambda category: category.replace("_", " ")
+    category_name: Callable[[str], str] = lambda category: category.rsplit("/", 1)[-1].replace("_", " ")
 
 
 def choose_promotion(customer_type: str, history: History, moment: Moment, config: Mapping[str, Any],

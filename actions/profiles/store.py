@@ -256,9 +256,10 @@ class ProfileStore:
                             session.execute(delete(Purchase).where(Purchase.id.in_(ids)))
                         earlier.purchase_ids, earlier.replaced_by = "", ref
                 if from_cart:
+                    # a cart line holds the variant id when the product has variants
+                    bought = {l.product_id for l in lines} | {getattr(l, "variant_id", "") for l in lines} - {""}
                     session.execute(delete(CartItem).where(
-                        CartItem.customer_id == customer_id,
-                        CartItem.product_id.in_([l.product_id for l in lines])))
+                        CartItem.customer_id == customer_id, CartItem.product_id.in_(sorted(bought))))
                 return True
         except IntegrityError:   # the same ref recorded at the same moment by another request
             return False

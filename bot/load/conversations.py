@@ -20,4 +20,4 @@ def conversation(rng: random.Random, requests: List[str]) -> List[str]:
 
 
 def request_pool(settings, size: int = 200) -> List[str]:
-    return product_queries(size, category_prices(settings))
+    return product_queries(size, *category_prices(settings))

@@ -150,7 +150,7 @@ def demo_products(catalog_path: str, count: int) -> List[Dict[str, Any]]:
         if current is None or (product.rating or 0) > (current.rating or 0):
             best[product.category] = product
     chosen = list(best.values())[:count]
-    return [{"id": p.id, "title": p.title, "brand": p.brand, "category": p.category.replace("_", " "),
+    return [{"id": p.id, "title": p.title, "brand": p.brand, "category": p.category_name.lower(),
              "price": _money(p.price, p.currency), "rating": p.rating} for p in chosen]
 
 

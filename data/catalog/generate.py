@@ -30,6 +30,32 @@ OUTPUT = Path(__file__).resolve().parent / "products.jsonl"
 CURRENCY = "EUR"
 MAX_TRIES = 400  # attempts per product before giving up on a unique title/description
 
+# Where each category sits in the shop's tree: the catalog carries the path, as
+# a shop's own export would, and nothing else reads the category names.
+CATEGORY_PATHS = {
+    "running_shoes": "Sports > Running > Running Shoes",
+    "sports_socks": "Sports > Running > Sports Socks",
+    "hiking_boots": "Outdoor > Hiking > Hiking Boots",
+    "backpacks": "Outdoor > Hiking > Backpacks",
+    "water_bottles": "Outdoor > Hiking > Water Bottles",
+    "tents": "Outdoor > Camping > Tents",
+    "sleeping_bags": "Outdoor > Camping > Sleeping Bags",
+    "laptops": "Electronics > Computers > Laptops",
+    "computer_mice": "Electronics > Computers > Computer Mice",
+    "laptop_bags": "Electronics > Computers > Laptop Bags",
+    "headphones": "Electronics > Audio > Headphones",
+    "smartphones": "Electronics > Mobile > Smartphones",
+    "phone_cases": "Electronics > Mobile > Phone Cases",
+    "power_banks": "Electronics > Mobile > Power Banks",
+    "coffee_machines": "Kitchen > Coffee > Coffee Machines",
+    "coffee_grinders": "Kitchen > Coffee > Coffee Grinders",
+    "coffee_beans": "Kitchen > Coffee > Coffee Beans",
+    "sofas": "Home > Living Room > Sofas",
+    "cushions": "Home > Living Room > Cushions",
+    "office_chairs": "Home > Office > Office Chairs",
+    "desk_lamps": "Home > Office > Desk Lamps",
+}
+
 COLOURS = (
     "black", "white", "grey", "blue", "navy", "red", "green", "olive", "brown",
     "beige", "yellow", "orange", "pink", "purple", "silver", "gold",
@@ -505,7 +531,7 @@ def build_product(rng: random.Random, cat: Category, number: int, state: dict, s
             "id": product_id,
             "title": title,
             "description": description,
-            "category": cat.slug,
+            "category": CATEGORY_PATHS[cat.slug],
             "brand": ctx["brand"],
             "price": shop_price(rng, ctx["value"], *cat.price_range),
             "currency": CURRENCY,
