@@ -37,6 +37,8 @@ def faulty(tmp_path_factory):
     redis = ThrowawayRedis(free_port(), var / "redis.log").start()
     overrides = {"SHOP_VAR_DIR": str(var), "RASA_API_TOKEN": "test-token", "WEB_PORT": str(free_port()),
                  "REST_CHANNEL_TOKEN": TEST_REST_TOKEN,
+                 # simulated customers type without pause, all from this one address
+                 "REST_LIMIT_PER_SESSION": "0", "REST_LIMIT_PER_ADDRESS": "0",
                  "RASA_PORT": str(free_port()), "ACTIONS_PORT": str(free_port()),
                  "SCALED_POSTGRES_URL": postgres.url("shop"), "SCALED_REDIS_URL": redis.url,
                  "ACTION_TIMEOUT": "4", "TICKET_LOCK_LIFETIME": "15", "LOCK_STORE_OUTAGE_SECONDS": "20"}

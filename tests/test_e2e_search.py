@@ -27,7 +27,7 @@ def test_a_misspelt_brand_gets_that_brand_and_says_so(rest):
     products = catalog()
     brands = sorted({p.brand for p in products if p.brand.isalpha() and len(p.brand) >= 7})
     brand = brands[len(brands) // 2]
-    category = next(p.category for p in products if p.brand == brand).replace("_", " ")
+    category = next(p.category_name for p in products if p.brand == brand)
     typo = (brand[:2] + brand[3:]).lower()
     replies = rest.say(f"typo-{uuid.uuid4().hex[:8]}", f"I'm looking for {typo} {category}")
     shown = first_products(replies)
