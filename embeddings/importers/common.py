@@ -3,11 +3,12 @@ prices, category paths and audiences."""
 from __future__ import annotations
 
 import codecs
+import csv
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
 from embeddings.products import AUDIENCES, Product
 
@@ -231,3 +232,34 @@ def add_warnings(report: ImportReport) -> None:
             report.warnings.append(f"{len(ids)} product(s) with {what}: {example}")
     if report.products and not any(p.in_stock for p in report.products):
         report.warnings.append("no product is in stock")
+
+
+def delimited_records(lines: Iterable[str], delimiter: str, column: Callable[[str], str],
+                      required: Sequence[str], kind: str) -> Iterator[Tuple[int, Dict[str, str]]]:
+    """The rows of a shop's delimited export as {column: value}, each with the line it
+    starts on (a quoted value may span lines). A damaged file is refused whole: a cut-off
+    row means the export was truncated, and nothing may load half-way."""
+    reader = csv.reader(lines, delimiter=delimiter, strict=True)
+    try:
+        header = [column(h) for h in next(reader)]
+    except StopIteration:
+        raise CatalogError("the file is empty") from None
+    except csv.Error as exc:
+        raise CatalogError(f"line 1: malformed header ({exc})") from None
+    missing = [r for r in required if r not in header]
+    if missing:
+        raise CatalogError(f"not {kind}: header lacks {', '.join(missing)}")
+    while True:
+        start = reader.line_num + 1
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise CatalogError(f"line {start}: malformed row ({exc}); the file looks truncated or damaged") from None
+        if not any(v.strip() for v in values):
+            continue
+        if len(values) != len(header):
+            raise CatalogError(f"line {start}: {len(values)} values for {len(header)} columns; "
+                               "the file looks truncated or damaged")
+        yield start, dict(zip(header, values))

@@ -3,12 +3,11 @@ Center takes it; comma-separated also read). The header names the attributes
 (`id`, `title`, `price`, `item_group_id`, ..., with or without a `g:` prefix)."""
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 from typing import Dict, Iterable, Iterator, List, Tuple
 
 from embeddings.products import Product
-from embeddings.importers.common import CatalogError, ImportReport, text_lines
+from embeddings.importers.common import ImportReport, delimited_records, text_lines
 from embeddings.importers.merchant import Item, collect, field_name
 
 REQUIRED = ("id", "title", "price")
@@ -22,30 +21,8 @@ def looks_like(header: List[str]) -> bool:
 
 
 def _items(lines: Iterable[str], delimiter: str) -> Iterator[Tuple[int, Item]]:
-    reader = csv.reader(lines, delimiter=delimiter, strict=True)
-    try:
-        header = [field_name(h) for h in next(reader)]
-    except StopIteration:
-        raise CatalogError("the file is empty") from None
-    except csv.Error as exc:
-        raise CatalogError(f"line 1: malformed header ({exc})") from None
-    missing = [r for r in REQUIRED if r not in header]
-    if missing:
-        raise CatalogError(f"not a Merchant feed: header lacks {', '.join(missing)}")
-    while True:
-        start = reader.line_num + 1
-        try:
-            values = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            raise CatalogError(f"line {start}: malformed row ({exc}); the file looks truncated or damaged") from None
-        if not any(v.strip() for v in values):
-            continue
-        if len(values) != len(header):
-            raise CatalogError(f"line {start}: {len(values)} values for {len(header)} columns; "
-                               "the file looks truncated or damaged")
-        yield start, {k: v for k, v in zip(header, values) if v.strip()}
+    for line, row in delimited_records(lines, delimiter, field_name, REQUIRED, "a Merchant feed"):
+        yield line, {k: v for k, v in row.items() if v.strip()}
 
 
 def read_lines(lines: Iterable[str], report: ImportReport, delimiter: str = "\t") -> Tuple[List[Product], Dict[str, str]]:

@@ -7,14 +7,13 @@ currency: the shop's SHOP_CURRENCY applies.
 """
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 from typing import Dict, Iterable, Iterator, List, Optional, Tuple
 
 from embeddings.products import Product, Variant
 from embeddings.importers.common import (
-    LOW_STOCK_UNITS, CatalogError, ImportReport, RowError, audience_of, clean_text, parse_price, split_path,
-    text_lines, title_type,
+    LOW_STOCK_UNITS, ImportReport, RowError, audience_of, clean_text, delimited_records, parse_price,
+    split_path, text_lines, title_type,
 )
 from embeddings.importers.html_text import html_to_text
 
@@ -28,30 +27,7 @@ def looks_like(header: List[str]) -> bool:
 
 
 def _rows(lines: Iterable[str]) -> Iterator[Tuple[int, Row]]:
-    reader = csv.reader(lines, strict=True)
-    try:
-        header = [h.strip() for h in next(reader)]
-    except StopIteration:
-        raise CatalogError("the file is empty") from None
-    except csv.Error as exc:
-        raise CatalogError(f"line 1: malformed CSV header ({exc})") from None
-    missing = [c for c in REQUIRED if c not in header]
-    if missing:
-        raise CatalogError(f"not a Shopify product export: header lacks {', '.join(missing)}")
-    while True:
-        start = reader.line_num + 1
-        try:
-            values = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            raise CatalogError(f"line {start}: malformed CSV ({exc}); the file looks truncated or damaged") from None
-        if not any(v.strip() for v in values):
-            continue
-        if len(values) != len(header):
-            raise CatalogError(f"line {start}: {len(values)} values for {len(header)} columns; "
-                               "the file looks truncated or damaged")
-        yield start, dict(zip(header, values))
+    return delimited_records(lines, ",", str.strip, REQUIRED, "a Shopify product export")
 
 
 def _groups(rows: Iterator[Tuple[int, Row]], report: ImportReport) -> Iterator[Tuple[int, List[Tuple[int, Row]]]]:
