@@ -234,12 +234,9 @@ def add_warnings(report: ImportReport) -> None:
         report.warnings.append("no product is in stock")
 
 
-def delimited_records(lines: Iterable[str], delimiter: str, column: Callable[[str], str],
-                      required: Sequence[str], kind: str) -> Iterator[Tuple[int, Dict[str, str]]]:
-    """The rows of a shop's delimited export as {column: value}, each with the line it
-    starts on (a quoted value may span lines). A damaged file is refused whole: a cut-off
-    row means the export was truncated, and nothing may load half-way."""
-    reader = csv.reader(lines, delimiter=delimiter, strict=True)
+def checked_header(reader, column: Callable[[str], str], required: Sequence[str], lacking: str) -> List[str]:
+    """The header row of a delimited file, refusing the file when it is empty,
+    malformed, or lacks a required column (`lacking` starts that message)."""
     try:
         header = [column(h) for h in next(reader)]
     except StopIteration:
@@ -248,7 +245,17 @@ def delimited_records(lines: Iterable[str], delimiter: str, column: Callable[[st
         raise CatalogError(f"line 1: malformed header ({exc})") from None
     missing = [r for r in required if r not in header]
     if missing:
-        raise CatalogError(f"not {kind}: header lacks {', '.join(missing)}")
+        raise CatalogError(f"{lacking} {', '.join(missing)}")
+    return header
+
+
+def delimited_records(lines: Iterable[str], delimiter: str, column: Callable[[str], str],
+                      required: Sequence[str], kind: str) -> Iterator[Tuple[int, Dict[str, str]]]:
+    """The rows of a shop's delimited export as {column: value}, each with the line it
+    starts on (a quoted value may span lines). A damaged file is refused whole: a cut-off
+    row means the export was truncated, and nothing may load half-way."""
+    reader = csv.reader(lines, delimiter=delimiter, strict=True)
+    header = checked_header(reader, column, required, f"not {kind}: header lacks")
     while True:
         start = reader.line_num + 1
         try:

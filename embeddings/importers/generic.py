@@ -20,7 +20,7 @@ from typing import Any, Dict, Iterable, Iterator, List, Optional, Tuple
 
 from embeddings.products import AVAILABILITY, Product, Variant, category_slug
 from embeddings.importers.common import (
-    MAX_TEXT, CatalogError, ImportReport, RowError, audience_of, clean_text, parse_price, split_path,
+    MAX_TEXT, CatalogError, ImportReport, RowError, audience_of, checked_header, clean_text, parse_price, split_path,
     text_lines,
 )
 from embeddings.importers.html_text import html_to_text
@@ -205,15 +205,7 @@ def _json_row(number: int, line: str) -> Tuple[int, Any]:
 
 def _csv_rows(lines: Iterable[str]) -> Iterator[Tuple[int, Any]]:
     reader = csv.reader(lines, strict=True)
-    try:
-        header = [h.strip() for h in next(reader)]
-    except StopIteration:
-        raise CatalogError("the file is empty") from None
-    except csv.Error as exc:
-        raise CatalogError(f"line 1: malformed CSV header ({exc})") from None
-    missing = [key for key in CSV_REQUIRED if key not in header]
-    if missing:
-        raise CatalogError(f"header lacks column(s): {', '.join(missing)}")
+    header = checked_header(reader, str.strip, CSV_REQUIRED, "header lacks column(s):")
     while True:
         try:
             values = next(reader)
